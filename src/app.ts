@@ -1,0 +1,135 @@
+/**
+ * createApp(deps): the whole HTTP surface, shared by the Node and Worker entries.
+ * Middleware, one error handler, the OpenAPI document, and each feature's routes.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { requireAdmin, requireCreatorKey } from './accounts/middleware'
+import { adminRoutes, creatorRoutes } from './accounts/routes'
+import type { AppEnv } from './app-env'
+import type { Deps } from './deps'
+import { validationHook } from './lib/openapi'
+import {
+  malformedJson,
+  notFound,
+  Problem,
+  payloadTooLarge,
+  problemContentType,
+  unsupportedMediaType,
+} from './lib/problem'
+import { ProblemPage } from './web/problem-page'
+
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  const maxBody = deps.config.MAX_BODY_BYTES
+
+  app.use('*', requestId({ headerName: 'x-request-id' }))
+  app.use('*', async function securityHeaders(c, next) {
+    await next()
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+  })
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBody,
+      onError: () => {
+        throw payloadTooLarge(maxBody)
+      },
+    }),
+  )
+
+  // One gate for the JSON API: the operator token for admin routes, nothing for public reads, a creator's
+  // API key for everything else. Applied before routing, so an unauthenticated caller learns nothing.
+  const admin = requireAdmin(deps)
+  const creatorKey = requireCreatorKey(deps)
+  app.use('/api/v1/*', async function apiAuth(c, next) {
+    const path = c.req.path
+    if (path.startsWith('/api/v1/public/')) return next()
+    if (path.startsWith('/api/v1/admin/')) return admin(c, next)
+    return creatorKey(c, next)
+  })
+
+  app.get('/healthz', async (c) => {
+    await deps.db.run('select 1')
+    return c.json({ ok: true })
+  })
+
+  app.route('/api/v1', adminRoutes(deps))
+  app.route('/api/v1', creatorRoutes(deps))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "A creator's API key (`qz_…`), from `npm run cli -- creators:create` or the admin API.",
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The operator token, ADMIN_TOKEN.',
+  })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'quanzi API',
+      version: '1',
+      description:
+        'Creators manage memberships, courses, consultations, groups and posts. Errors are application/problem+json (RFC 9457). Money is integer minor units with an ISO 4217 currency; times are ISO 8601 UTC.',
+    },
+  })
+
+  app.notFound((c) => renderProblem(c, notFound('route', `${c.req.method} ${c.req.path}`)))
+
+  app.onError((error, c) => {
+    if (error instanceof Problem) return renderProblem(c, error)
+    if (error instanceof HTTPException) {
+      // Hono's own validators and middleware throw these; translate them to problems.
+      if (error.status === 400 && /json/i.test(error.message)) return renderProblem(c, malformedJson())
+      if (error.status === 415) return renderProblem(c, unsupportedMediaType())
+      if (error.status === 413) return renderProblem(c, payloadTooLarge(maxBody))
+      if (error.status < 500)
+        return renderProblem(c, new Problem(error.status, 'http-error', 'Request refused', error.message))
+    }
+    deps.logger.error('unhandled error', {
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: c.req.path,
+      error,
+    })
+    return renderProblem(
+      c,
+      new Problem(
+        500,
+        'internal',
+        'Internal error',
+        `Something went wrong on our side. Quote request id ${c.var.requestId ?? 'unknown'} when reporting it.`,
+      ),
+    )
+  })
+
+  return app
+}
+
+export type App = ReturnType<typeof createApp>
+
+/** Browsers get a readable page; API clients (and anything under /api) get application/problem+json. */
+function wantsHtml(c: Context<AppEnv>): boolean {
+  const path = c.req.path
+  if (path.startsWith('/api/') || path.startsWith('/webhooks/') || path === '/openapi.json') return false
+  return (c.req.header('accept') ?? '').includes('text/html')
+}
+
+function renderProblem(c: Context<AppEnv>, problem: Problem): Response | Promise<Response> {
+  const body = problem.toJSON(c.req.path)
+  for (const [name, value] of Object.entries(problem.headers)) c.header(name, value)
+  if (wantsHtml(c)) {
+    // Problem statuses are 4xx/5xx numbers chosen in lib/problem.ts; Hono's status type lists literals.
+    return c.html(ProblemPage({ problem: body, lang: 'zh-CN' }), problem.status as ContentfulStatusCode)
+  }
+  c.header('content-type', problemContentType)
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode)
+}

@@ -1,0 +1,51 @@
+/**
+ * Builds the drizzle database every verb uses, over a libSQL client (file, Turso) or a D1 binding.
+ *
+ * Both drivers share drizzle's async SQLite query builder and `batch`, which is atomic on libSQL and D1
+ * alike. Verbs must not depend on driver-specific `run()` results: use `.returning()` to learn what changed.
+ */
+import type { Client } from '@libsql/client'
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
+import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
+import * as schema from './schema'
+
+export type Schema = typeof schema
+
+export type Db = BaseSQLiteDatabase<'async', unknown, Schema> & {
+  batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>
+}
+
+export function dbFromLibsql(client: Client): Db {
+  return drizzleLibsql({ client, schema })
+}
+
+export function dbFromD1(binding: D1Database): Db {
+  return drizzleD1(binding, { schema })
+}
+
+/** Counts database round trips: one per `execute`, `batch` or `executeMultiple` sent to the server. */
+export interface RoundTripCounter {
+  count: number
+}
+
+/**
+ * Wraps a libSQL client so every call that reaches the database adds one to `counter.count`.
+ * Tests and the bench use it to prove "one round trip per page view".
+ */
+export function countRoundTrips(client: Client, counter: RoundTripCounter): Client {
+  const counted = new Set(['execute', 'batch', 'executeMultiple', 'migrate', 'transaction'])
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver)
+      if (typeof property === 'string' && counted.has(property) && typeof value === 'function') {
+        return (...args: unknown[]) => {
+          counter.count++
+          return value.apply(target, args)
+        }
+      }
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}

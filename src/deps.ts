@@ -1,0 +1,15 @@
+/**
+ * Everything a verb may touch from the outside world. `createApp(deps)` receives it; the runtimes differ only
+ * in how they build it (src/node.ts, src/worker.ts). Verbs take `Pick<Deps, …>` of what they use.
+ */
+import type { Config } from './config'
+import type { Db } from './db/client'
+import type { Logger } from './lib/logger'
+import type { Clock } from './lib/time'
+
+export interface Deps {
+  db: Db
+  config: Config
+  clock: Clock
+  logger: Logger
+}

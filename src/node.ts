@@ -1,0 +1,51 @@
+/**
+ * Local entry: `npm start`. Zero configuration: an embedded libSQL file under ./data, migrations applied at
+ * start, a demo creator seeded once, and the URL printed. Environment variables (see config.ts) override.
+ */
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { parseConfig } from './config'
+import { dbFromLibsql } from './db/client'
+import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
+import type { Deps } from './deps'
+import { randomToken } from './lib/crypto'
+import { createLogger } from './lib/logger'
+import { systemClock } from './lib/time'
+import { seedDemo } from './seed'
+
+async function main() {
+  const config = parseConfig(process.env, 'node')
+  const logger = createLogger(config.LOG_LEVEL)
+  const databaseUrl = config.DATABASE_URL ?? defaultDatabaseUrl
+  const { client, migrated } = await openNodeDatabase(databaseUrl, config.LIBSQL_AUTH_TOKEN)
+  if (migrated.length) logger.info('migrations applied', { migrations: migrated })
+
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
+  const deps: Deps = {
+    db: dbFromLibsql(client),
+    // Locally a fresh session secret per start is fine: it only signs short-lived browser values.
+    config: { ...config, PUBLIC_URL: publicUrl, SESSION_SECRET: config.SESSION_SECRET ?? randomToken(32) },
+    clock: systemClock,
+    logger,
+  }
+  const seeded = await seedDemo(deps)
+  const app = createApp(deps)
+  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+    console.log(`quanzi is running at ${publicUrl} (port ${info.port}, database ${databaseUrl})`)
+    if (seeded)
+      console.log(`demo storefront: ${publicUrl}/c/${seeded.slug}  ·  demo API key: ${seeded.apiKey}`)
+    console.log(`API document: ${publicUrl}/openapi.json`)
+  })
+  const stop = () => {
+    server.close()
+    client.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,29 @@
+/** The HTML shell every page shares: language, viewport for phones (WeChat's in-app browser), one stylesheet. */
+
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import { css } from './styles'
+
+export interface LayoutProps {
+  title: string
+  lang: string
+  description?: string
+  children?: Child
+}
+
+export function Layout({ title, lang, description, children }: LayoutProps) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        <style>{raw(css)}</style>
+      </head>
+      <body>
+        <main class="page">{children}</main>
+      </body>
+    </html>
+  )
+}

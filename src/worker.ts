@@ -1,0 +1,64 @@
+/**
+ * Cloudflare Workers entry. Builds Deps from the environment bindings once per isolate: a D1 binding `DB`, or
+ * Turso through LIBSQL_URL + LIBSQL_AUTH_TOKEN over HTTP (`@libsql/client/web`). With a required secret
+ * missing it refuses to serve: every request answers a 500 problem naming what is missing, and one log line
+ * says the same. Dev-only routes do not exist here.
+ */
+import { createClient } from '@libsql/client/web'
+import { createApp } from './app'
+import { ConfigError, parseConfig } from './config'
+import { dbFromD1, dbFromLibsql } from './db/client'
+import type { Deps } from './deps'
+import { createLogger } from './lib/logger'
+import { misconfigured, type Problem, problemContentType } from './lib/problem'
+import { systemClock } from './lib/time'
+
+export interface WorkerEnv {
+  DB?: D1Database
+  [name: string]: unknown
+}
+
+type Built = { app: ReturnType<typeof createApp> } | { problem: Problem }
+
+// Bindings are fixed for the life of an isolate, so Deps are built once per env object. Nothing here holds
+// state that matters for correctness across isolates.
+const built = new WeakMap<object, Built>()
+
+function build(env: WorkerEnv): Built {
+  const cached = built.get(env)
+  if (cached) return cached
+  let result: Built
+  try {
+    const config = parseConfig(env, 'worker', { hasD1: Boolean(env.DB) })
+    const db = config.LIBSQL_URL
+      ? dbFromLibsql(
+          createClient({
+            url: config.LIBSQL_URL,
+            ...(config.LIBSQL_AUTH_TOKEN ? { authToken: config.LIBSQL_AUTH_TOKEN } : {}),
+          }),
+        )
+      : dbFromD1(env.DB as D1Database)
+    const deps: Deps = { db, config, clock: systemClock, logger: createLogger(config.LOG_LEVEL) }
+    result = { app: createApp(deps) }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    const missing = [...error.missing, ...error.invalid]
+    createLogger().error('refusing to serve: configuration incomplete', { missing })
+    result = { problem: misconfigured(missing) }
+  }
+  built.set(env, result)
+  return result
+}
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
+    const result = build(env)
+    if ('problem' in result) {
+      return new Response(JSON.stringify(result.problem.toJSON(new URL(request.url).pathname)), {
+        status: 500,
+        headers: { 'content-type': problemContentType },
+      })
+    }
+    return result.app.fetch(request, env, ctx)
+  },
+} satisfies ExportedHandler<WorkerEnv>

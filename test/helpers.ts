@@ -1,0 +1,113 @@
+/**
+ * Test harness: a fresh libSQL file database per call with the migrations applied, Deps over it with a
+ * controllable clock and a memory logger, and small request helpers around `app.request()`.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient } from '@libsql/client'
+import { createCreator } from '../src/accounts/creators'
+import { createApp } from '../src/app'
+import { parseConfig } from '../src/config'
+import { countRoundTrips, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
+import { applyMigrations } from '../src/db/migrate'
+import { readMigrations } from '../src/db/migrations-fs'
+import type { Deps } from '../src/deps'
+import { memoryLogger } from '../src/lib/logger'
+
+export const adminToken = 'test-admin-token-0123456789abcdef'
+
+export interface TestClock {
+  now(): number
+  set(ms: number): void
+  advance(ms: number): void
+}
+
+export function testClock(start = Date.UTC(2026, 10, 23, 12, 0, 0)): TestClock {
+  let current = start
+  return {
+    now: () => current,
+    set: (ms) => {
+      current = ms
+    },
+    advance: (ms) => {
+      current += ms
+    },
+  }
+}
+
+export interface TestContext {
+  deps: Deps
+  app: ReturnType<typeof createApp>
+  roundTrips: RoundTripCounter
+  clock: TestClock
+  logger: ReturnType<typeof memoryLogger>
+  /** Raw SQL access for assertions (uncounted). */
+  sql: ReturnType<typeof createClient>
+}
+
+/** A fresh database file in a temp folder, migrated, with an app over it. */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'quanzi-test-'))
+  const url = `file:${join(dir, 'test.db')}`
+  const sql = createClient({ url })
+  await applyMigrations(sql, await readMigrations())
+  const roundTrips: RoundTripCounter = { count: 0 }
+  const clock = testClock()
+  const logger = memoryLogger()
+  const deps: Deps = {
+    db: dbFromLibsql(countRoundTrips(sql, roundTrips)),
+    config: parseConfig({ ADMIN_TOKEN: adminToken, PUBLIC_URL: 'http://localhost:8787', ...env }, 'node'),
+    clock,
+    logger,
+  }
+  return { deps, app: createApp(deps), roundTrips, clock, logger, sql }
+}
+
+/** Creates a creator directly through the verb; returns its API key and id. */
+export async function givenCreator(
+  ctx: TestContext,
+  overrides: Partial<Parameters<typeof createCreator>[1]> = {},
+): Promise<{ id: string; slug: string; key: string }> {
+  const slug = overrides.slug ?? `creator-${Math.random().toString(36).slice(2, 8)}`
+  const result = await createCreator(
+    ctx.deps,
+    { slug, name: `Creator ${slug}`, email: `${slug}@example.com`, ...overrides },
+    { type: 'system', id: 'test' },
+  )
+  return { id: result.creator.id, slug, key: result.apiKey.key }
+}
+
+type Json = Record<string, unknown> | unknown[]
+
+/** Sends a JSON request as a creator (or anyone, with key = null). */
+export async function api(
+  ctx: TestContext,
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: Json | string; headers?: Record<string, string> } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies and assert on their fields.
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.key) headers.authorization = `Bearer ${options.key}`
+  let body: string | undefined
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    headers['content-type'] ??= 'application/json'
+  }
+  const response = await ctx.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) })
+  const text = await response.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : null
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers }
+}
+
+/** Counts rows of a table, for "a rejected request writes nothing" assertions. */
+export async function countRows(ctx: TestContext, table: string): Promise<number> {
+  const result = await ctx.sql.execute(`select count(*) as n from ${table}`)
+  return Number(result.rows[0]?.n ?? 0)
+}
