@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
+import { catalogRoutes } from './catalog/routes'
 import type { AppEnv } from './app-env'
 import type { Deps } from './deps'
 import { validationHook } from './lib/openapi'
@@ -61,6 +62,7 @@ export function createApp(deps: Deps) {
 
   app.route('/api/v1', adminRoutes(deps))
   app.route('/api/v1', creatorRoutes(deps))
+  app.route('/api/v1', catalogRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

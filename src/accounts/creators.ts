@@ -7,7 +7,7 @@ import { apiKeys, auditLog, creators, locales } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
-import { currencyCode, slugSchema } from '../lib/openapi'
+import { currencyCode, slugSchema, timeZoneSchema } from '../lib/openapi'
 import { conflict } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { generateApiKey } from './api-keys'
@@ -27,24 +27,12 @@ const reservedSlugs = new Set([
   'www',
 ])
 
-const timeZone = z
-  .string()
-  .max(64)
-  .refine((value) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: value })
-      return true
-    } catch {
-      return false
-    }
-  }, 'must be an IANA time zone such as Asia/Shanghai')
-
 export const creatorSettingsSchema = z.object({
   name: z.string().trim().min(1).max(120),
   bio: z.string().max(5000).optional(),
   default_currency: currencyCode.optional(),
   locale: z.enum(locales).optional(),
-  time_zone: timeZone.optional(),
+  time_zone: timeZoneSchema.optional(),
   grace_days: z.number().int().min(0).max(30).optional(),
 })
 

@@ -49,3 +49,13 @@ export function countRoundTrips(client: Client, counter: RoundTripCounter): Clie
     },
   })
 }
+
+/**
+ * Sends a list of statements built at run time as one atomic batch (one round trip). drizzle's `batch` wants a
+ * non-empty tuple type; this takes an ordinary array of at least one statement.
+ */
+export async function writeBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<unknown[]> {
+  const [first, ...rest] = items
+  if (!first) throw new Error('writeBatch needs at least one statement')
+  return db.batch([first, ...rest])
+}

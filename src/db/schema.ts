@@ -7,6 +7,7 @@
  * - money is an integer amount in minor units beside an ISO 4217 `currency`;
  * - every row a creator owns carries `creator_id`, and every creator query filters on it.
  */
+import { relations } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Times are always written by the application from `deps.clock`, never by a SQL default, so tests can
@@ -570,3 +571,34 @@ export const mails = sqliteTable('mails', {
   error: text('error'),
   createdAt: createdAt(),
 })
+
+// Relations for drizzle's relational queries: an offer with its prices, benefits and group in one SQL
+// statement (one round trip), on libSQL and D1 alike.
+export const offersRelations = relations(offers, ({ many, one }) => ({
+  prices: many(prices),
+  benefits: many(tierBenefits, { relationName: 'tier' }),
+  group: one(groups, { fields: [offers.id], references: [groups.offerId] }),
+  lessons: many(lessons),
+  slots: many(consultationSlots),
+}))
+
+export const pricesRelations = relations(prices, ({ one }) => ({
+  offer: one(offers, { fields: [prices.offerId], references: [offers.id] }),
+}))
+
+export const tierBenefitsRelations = relations(tierBenefits, ({ one }) => ({
+  tier: one(offers, { fields: [tierBenefits.tierOfferId], references: [offers.id], relationName: 'tier' }),
+  included: one(offers, { fields: [tierBenefits.includedOfferId], references: [offers.id] }),
+}))
+
+export const groupsRelations = relations(groups, ({ one }) => ({
+  offer: one(offers, { fields: [groups.offerId], references: [offers.id] }),
+}))
+
+export const lessonsRelations = relations(lessons, ({ one }) => ({
+  offer: one(offers, { fields: [lessons.offerId], references: [offers.id] }),
+}))
+
+export const consultationSlotsRelations = relations(consultationSlots, ({ one }) => ({
+  offer: one(offers, { fields: [consultationSlots.offerId], references: [offers.id] }),
+}))

@@ -1,4 +1,6 @@
 /** Audit log rows: every creator and operator action is appended, never edited. */
+import { type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
 import type { auditLog } from '../db/schema'
 import { newId } from './ids'
 
@@ -31,4 +33,15 @@ export function auditRow(input: AuditInput): typeof auditLog.$inferInsert {
     detail: JSON.stringify(input.detail ?? {}),
     at: input.at,
   }
+}
+
+/**
+ * An audit insert that only happens when `condition` (an SQL boolean) holds at that point of the batch: for
+ * conditional updates (e.g. "only if still free"), so a batch whose update matched nothing leaves no audit row.
+ */
+export function auditInsertWhen(db: Db, row: typeof auditLog.$inferInsert, condition: SQL) {
+  return db.run(sql`insert into audit_log (id, creator_id, actor_type, actor_id, action, subject_type, subject_id, detail, at)
+    select ${row.id}, ${row.creatorId ?? null}, ${row.actorType}, ${row.actorId ?? null}, ${row.action},
+      ${row.subjectType}, ${row.subjectId}, ${row.detail ?? '{}'}, ${row.at}
+    where ${condition}`)
 }

@@ -96,3 +96,16 @@ export const listQuery = z.object({
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
 }
+
+/** An IANA time zone name that this runtime's Intl knows, e.g. Asia/Shanghai. */
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value })
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be an IANA time zone such as Asia/Shanghai')

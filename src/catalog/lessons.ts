@@ -1,0 +1,216 @@
+/**
+ * Course lessons: add, list, read, edit, move, remove. Positions are kept dense (1..n): every insert, move or
+ * removal renumbers the course's lessons in the same batch as the change, so the order is never ambiguous.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { writeBatch } from '../db/client'
+import { auditLog, lessonProgress, lessons, offers } from '../db/schema'
+import type { Deps } from '../deps'
+import { type Actor, auditRow } from '../lib/audit'
+import { newId } from '../lib/ids'
+import { conflict, notFound, validationFailed } from '../lib/problem'
+import { toIso } from '../lib/time'
+import type { LessonJson } from './offer-schemas'
+
+type Scope = { creatorId: string }
+type DbDeps = Pick<Deps, 'db' | 'clock'>
+type LessonRow = typeof lessons.$inferSelect
+
+export interface LessonInput {
+  title?: string | undefined
+  body?: string | undefined
+  position?: number | undefined
+  free_preview?: boolean | undefined
+  drip_days?: number | undefined
+}
+
+export function lessonJson(row: LessonRow): LessonJson {
+  return {
+    id: row.id,
+    offer_id: row.offerId,
+    position: row.position,
+    title: row.title,
+    body: row.body,
+    free_preview: row.freePreview,
+    drip_days: row.dripDays,
+    created_at: toIso(row.createdAt) ?? '',
+    updated_at: toIso(row.updatedAt) ?? '',
+  }
+}
+
+/** The course (this creator's, kind course) and its lessons in order: one batch, one round trip. */
+async function loadCourse({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
+  const [found, rows] = await db.batch([
+    db
+      .select({ id: offers.id, kind: offers.kind })
+      .from(offers)
+      .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
+    db
+      .select()
+      .from(lessons)
+      .where(and(eq(lessons.offerId, offerId), eq(lessons.creatorId, scope.creatorId)))
+      .orderBy(asc(lessons.position), asc(lessons.id)),
+  ])
+  const offer = found[0]
+  if (!offer) throw notFound('offer', offerId)
+  if (offer.kind !== 'course') throw conflict(`Offer ${offerId} is a ${offer.kind}; only courses have lessons.`)
+  return rows
+}
+
+/** Statements that give `ordered` positions 1..n, touching only lessons whose position changes. */
+function renumber(db: Deps['db'], ordered: LessonRow[], now: number): BatchItem<'sqlite'>[] {
+  return ordered.flatMap((lesson, index) =>
+    lesson.position === index + 1
+      ? []
+      : [db.update(lessons).set({ position: index + 1, updatedAt: now }).where(eq(lessons.id, lesson.id))],
+  )
+}
+
+function audit(scope: Scope, actor: Actor, action: string, lessonId: string, at: number, detail = {}) {
+  return auditRow({ creatorId: scope.creatorId, actor, action, subjectType: 'lesson', subjectId: lessonId, detail, at })
+}
+
+export async function listLessons(deps: Pick<Deps, 'db'>, scope: Scope, offerId: string): Promise<LessonJson[]> {
+  return (await loadCourse(deps, scope, offerId)).map(lessonJson)
+}
+
+export async function addLesson(
+  deps: DbDeps,
+  scope: Scope,
+  offerId: string,
+  input: LessonInput & { title: string },
+  actor: Actor,
+): Promise<LessonJson> {
+  const existing = await loadCourse(deps, scope, offerId)
+  const { db, clock } = deps
+  const now = clock.now()
+  const row: LessonRow = {
+    id: newId('lesson', now),
+    creatorId: scope.creatorId,
+    offerId,
+    position: 0,
+    title: input.title,
+    body: input.body ?? '',
+    freePreview: input.free_preview ?? false,
+    dripDays: input.drip_days ?? 0,
+    createdAt: now,
+    updatedAt: now,
+  }
+  const at = Math.min(input.position ?? existing.length + 1, existing.length + 1)
+  const ordered = [...existing]
+  ordered.splice(at - 1, 0, row)
+  row.position = at
+  await writeBatch(db, [
+    db.insert(lessons).values(row),
+    ...renumber(db, ordered, now),
+    db.insert(auditLog).values(audit(scope, actor, 'lesson.create', row.id, now, { offer_id: offerId, position: at })),
+  ])
+  return lessonJson(row)
+}
+
+async function findLesson({ db }: Pick<Deps, 'db'>, scope: Scope, lessonId: string): Promise<LessonRow> {
+  const [row] = await db
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.id, lessonId), eq(lessons.creatorId, scope.creatorId)))
+  if (!row) throw notFound('lesson', lessonId)
+  return row
+}
+
+export async function getLesson(deps: Pick<Deps, 'db'>, scope: Scope, lessonId: string): Promise<LessonJson> {
+  return lessonJson(await findLesson(deps, scope, lessonId))
+}
+
+export async function updateLesson(
+  deps: DbDeps,
+  scope: Scope,
+  lessonId: string,
+  input: LessonInput,
+  actor: Actor,
+): Promise<LessonJson> {
+  const lesson = await findLesson(deps, scope, lessonId)
+  const { db, clock } = deps
+  const now = clock.now()
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .update(lessons)
+      .set({
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.body !== undefined && { body: input.body }),
+        ...(input.free_preview !== undefined && { freePreview: input.free_preview }),
+        ...(input.drip_days !== undefined && { dripDays: input.drip_days }),
+        updatedAt: now,
+      })
+      .where(eq(lessons.id, lessonId)),
+  ]
+  if (input.position !== undefined && input.position !== lesson.position) {
+    const siblings = await loadCourse(deps, scope, lesson.offerId)
+    const ordered = siblings.filter((row) => row.id !== lessonId)
+    ordered.splice(Math.min(input.position, ordered.length + 1) - 1, 0, lesson)
+    statements.push(...renumber(db, ordered, now))
+  }
+  statements.push(
+    db.insert(auditLog).values(audit(scope, actor, 'lesson.update', lessonId, now, { fields: Object.keys(input) })),
+  )
+  await writeBatch(db, statements)
+  return getLesson(deps, scope, lessonId)
+}
+
+/** Sets the whole order at once; `lesson_ids` must list every lesson of the course exactly once. */
+export async function reorderLessons(
+  deps: DbDeps,
+  scope: Scope,
+  offerId: string,
+  lessonIds: string[],
+  actor: Actor,
+): Promise<LessonJson[]> {
+  const existing = await loadCourse(deps, scope, offerId)
+  const byId = new Map(existing.map((row) => [row.id, row]))
+  const complete =
+    lessonIds.length === existing.length &&
+    new Set(lessonIds).size === lessonIds.length &&
+    lessonIds.every((id) => byId.has(id))
+  if (!complete)
+    throw validationFailed([
+      { path: 'lesson_ids', message: `must list each of the course's ${existing.length} lessons exactly once` },
+    ])
+  const { db, clock } = deps
+  const now = clock.now()
+  const ordered = lessonIds.map((id) => byId.get(id) as LessonRow)
+  await writeBatch(db, [
+    ...renumber(db, ordered, now),
+    db.insert(auditLog).values(
+      auditRow({
+        creatorId: scope.creatorId,
+        actor,
+        action: 'lesson.reorder',
+        subjectType: 'offer',
+        subjectId: offerId,
+        detail: { lesson_ids: lessonIds },
+        at: now,
+      }),
+    ),
+  ])
+  return listLessons(deps, scope, offerId)
+}
+
+/** Removes a lesson (and buyers' progress on it), closing the gap in positions. */
+export async function removeLesson(deps: DbDeps, scope: Scope, lessonId: string, actor: Actor): Promise<void> {
+  const lesson = await findLesson(deps, scope, lessonId)
+  const siblings = await loadCourse(deps, scope, lesson.offerId)
+  const { db, clock } = deps
+  const now = clock.now()
+  await writeBatch(db, [
+    db.delete(lessonProgress).where(inArray(lessonProgress.lessonId, [lessonId])),
+    db.delete(lessons).where(and(eq(lessons.id, lessonId), eq(lessons.creatorId, scope.creatorId))),
+    ...renumber(
+      db,
+      siblings.filter((row) => row.id !== lessonId),
+      now,
+    ),
+    db.insert(auditLog).values(
+      audit(scope, actor, 'lesson.delete', lessonId, now, { offer_id: lesson.offerId, title: lesson.title }),
+    ),
+  ])
+}

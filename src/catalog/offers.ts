@@ -1,0 +1,404 @@
+/**
+ * Offer verbs: create, list, read, update, archive. Every query is scoped by the creator, so another creator's
+ * id behaves exactly like an unknown one (404). Each write is one atomic batch with its audit row.
+ */
+import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Deps } from '../deps'
+import { uniqueViolation } from '../db/errors'
+import { auditLog, groups, offers, prices, tierBenefits } from '../db/schema'
+import { writeBatch } from '../db/client'
+import { type Actor, auditRow } from '../lib/audit'
+import { newId } from '../lib/ids'
+import { conflict, notFound, validationFailed } from '../lib/problem'
+import { toIso } from '../lib/time'
+import type { CreateOfferInput, OfferJson, UpdateOfferInput } from './offer-schemas'
+import { type FieldError, includableKinds, type OfferShape, offerShapeErrors, type PriceShape } from './offer-rules'
+
+type Scope = { creatorId: string }
+type DbDeps = Pick<Deps, 'db' | 'clock'>
+
+/** One offer with its active prices, benefits and group, in one SQL statement. */
+async function findOffer({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
+  return db.query.offers.findFirst({
+    where: and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId)),
+    with: offerRelations,
+  })
+}
+
+const offerRelations = {
+  prices: {
+    where: eq(prices.active, true),
+    orderBy: [asc(prices.createdAt), asc(prices.id)],
+  },
+  benefits: { orderBy: [asc(tierBenefits.includedOfferId)] },
+  group: true as const,
+}
+
+type OfferWithRelations = NonNullable<Awaited<ReturnType<typeof findOffer>>>
+
+const intervalOrder = { month: 0, year: 1, once: 2 } as const
+
+/** Canonical price order, the order buyers see: monthly, yearly, then passes from shortest term. */
+function comparePrices(
+  a: { interval: keyof typeof intervalOrder; termDays: number | null; amount: number },
+  b: { interval: keyof typeof intervalOrder; termDays: number | null; amount: number },
+): number {
+  return (
+    intervalOrder[a.interval] - intervalOrder[b.interval] ||
+    (a.termDays ?? Number.MAX_SAFE_INTEGER) - (b.termDays ?? Number.MAX_SAFE_INTEGER) ||
+    a.amount - b.amount
+  )
+}
+
+export function offerJson(row: OfferWithRelations): OfferJson {
+  return {
+    id: row.id,
+    kind: row.kind,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    position: row.position,
+    prices: [...row.prices].sort(comparePrices).map((price) => ({
+      id: price.id,
+      amount: price.amount,
+      currency: price.currency,
+      interval: price.interval,
+      term_days: price.termDays,
+    })),
+    rank: row.rank,
+    trial_days: row.trialDays,
+    included_offer_ids: row.benefits.map((benefit) => benefit.includedOfferId),
+    duration_minutes: row.durationMinutes,
+    time_zone: row.timeZone,
+    group: row.group
+      ? {
+          platform: row.group.platform,
+          invite_url: row.group.inviteUrl,
+          instructions: row.group.instructions,
+          qr_image_url: row.group.qrImageUrl,
+          capacity: row.group.capacity,
+          rotated_at: toIso(row.group.rotatedAt),
+        }
+      : null,
+    published_at: toIso(row.publishedAt),
+    archived_at: toIso(row.archivedAt),
+    created_at: toIso(row.createdAt) ?? '',
+    updated_at: toIso(row.updatedAt) ?? '',
+  }
+}
+
+export async function getOffer(deps: Pick<Deps, 'db'>, scope: Scope, offerId: string): Promise<OfferJson> {
+  const row = await findOffer(deps, scope, offerId)
+  if (!row) throw notFound('offer', offerId)
+  return offerJson(row)
+}
+
+export async function listOffers(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  query: { limit: number; cursor?: string | undefined; kind?: OfferJson['kind'] | undefined; status?: OfferJson['status'] | undefined },
+): Promise<{ data: OfferJson[]; next_cursor: string | null }> {
+  // Newest first; ids are time-sortable, so the last id of a page is the cursor for the next.
+  const rows = await db.query.offers.findMany({
+    where: and(
+      eq(offers.creatorId, scope.creatorId),
+      query.kind ? eq(offers.kind, query.kind) : undefined,
+      query.status ? eq(offers.status, query.status) : undefined,
+      query.cursor ? lt(offers.id, query.cursor) : undefined,
+    ),
+    orderBy: [desc(offers.id)],
+    limit: query.limit + 1,
+    with: offerRelations,
+  })
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return { data: page.map(offerJson), next_cursor: rows.length > query.limit && last ? last.id : null }
+}
+
+/** Included offers must be this creator's courses or groups. One query; errors name the bad ids. */
+async function includedOfferErrors(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  ids: string[] | undefined,
+): Promise<FieldError[]> {
+  if (!ids?.length) return []
+  const unique = [...new Set(ids)]
+  const found = await db
+    .select({ id: offers.id, kind: offers.kind })
+    .from(offers)
+    .where(and(eq(offers.creatorId, scope.creatorId), inArray(offers.id, unique)))
+  const kinds = new Map(found.map((row) => [row.id, row.kind]))
+  const errors: FieldError[] = []
+  ids.forEach((id, index) => {
+    const kind = kinds.get(id)
+    if (!kind) errors.push({ path: `included_offer_ids.${index}`, message: `no offer ${id} exists` })
+    else if (!includableKinds.includes(kind))
+      errors.push({ path: `included_offer_ids.${index}`, message: `a tier includes courses and groups, not a ${kind}` })
+  })
+  if (unique.length !== ids.length) errors.push({ path: 'included_offer_ids', message: 'lists an offer twice' })
+  return errors
+}
+
+function priceRow(scope: Scope, offerId: string, price: PriceShape, now: number): typeof prices.$inferInsert {
+  return {
+    id: newId('price', now),
+    creatorId: scope.creatorId,
+    offerId,
+    amount: price.amount,
+    currency: price.currency,
+    interval: price.interval,
+    termDays: price.interval === 'once' ? (price.term_days ?? null) : null,
+    active: true,
+    createdAt: now,
+  }
+}
+
+function slugConflict(error: unknown, slug: string | undefined): never {
+  if (uniqueViolation(error)?.includes('offers.slug') || uniqueViolation(error)?.includes('offers.creator_id'))
+    throw conflict(`You already have an offer with the slug "${slug}".`)
+  throw error
+}
+
+export async function createOffer(
+  deps: DbDeps,
+  scope: Scope,
+  input: CreateOfferInput,
+  actor: Actor,
+): Promise<OfferJson> {
+  const shapeErrors = offerShapeErrors(input)
+  const errors = shapeErrors.length ? shapeErrors : await includedOfferErrors(deps, scope, input.included_offer_ids)
+  if (errors.length) throw validationFailed(errors)
+
+  const { db, clock } = deps
+  const now = clock.now()
+  const id = newId('offer', now)
+  const status = input.status ?? 'draft'
+  const statements: BatchItem<'sqlite'>[] = [
+    db.insert(offers).values({
+      id,
+      creatorId: scope.creatorId,
+      kind: input.kind,
+      slug: input.slug,
+      title: input.title,
+      description: input.description ?? '',
+      status,
+      rank: input.kind === 'tier' ? (input.rank ?? null) : null,
+      trialDays: input.trial_days ?? 0,
+      durationMinutes: input.duration_minutes ?? null,
+      timeZone: input.time_zone ?? null,
+      position: input.position ?? 0,
+      publishedAt: status === 'live' ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    db.insert(prices).values(input.prices.map((price) => priceRow(scope, id, price, now))),
+  ]
+  if (input.included_offer_ids?.length)
+    statements.push(
+      db.insert(tierBenefits).values(
+        input.included_offer_ids.map((includedOfferId) => ({
+          creatorId: scope.creatorId,
+          tierOfferId: id,
+          includedOfferId,
+        })),
+      ),
+    )
+  if (input.kind === 'group' && input.group)
+    statements.push(
+      db.insert(groups).values({
+        offerId: id,
+        creatorId: scope.creatorId,
+        platform: input.group.platform,
+        inviteUrl: input.group.invite_url ?? null,
+        instructions: input.group.instructions ?? '',
+        qrImageUrl: input.group.qr_image_url ?? null,
+        capacity: input.group.capacity ?? null,
+        rotatedAt: now,
+        updatedAt: now,
+      }),
+    )
+  statements.push(
+    db.insert(auditLog).values(
+      auditRow({
+        creatorId: scope.creatorId,
+        actor,
+        action: 'offer.create',
+        subjectType: 'offer',
+        subjectId: id,
+        detail: { kind: input.kind, slug: input.slug, status },
+        at: now,
+      }),
+    ),
+  )
+  try {
+    await writeBatch(db, statements)
+  } catch (error) {
+    slugConflict(error, input.slug)
+  }
+  return getOffer(deps, scope, id)
+}
+
+const samePrice = (a: PriceShape, b: PriceShape) =>
+  a.amount === b.amount &&
+  a.currency === b.currency &&
+  a.interval === b.interval &&
+  (a.interval === 'once' ? (a.term_days ?? null) : null) === (b.interval === 'once' ? (b.term_days ?? null) : null)
+
+/**
+ * Applies a partial update. `prices` replaces the active set: unchanged prices keep their ids, changed ones are
+ * archived and new rows created, so orders keep pointing at what was sold. `included_offer_ids` replaces the
+ * benefit set. Changing a group's invite records the rotation time.
+ */
+export async function updateOffer(
+  deps: DbDeps,
+  scope: Scope,
+  offerId: string,
+  input: UpdateOfferInput,
+  actor: Actor,
+): Promise<OfferJson> {
+  const current = await findOffer(deps, scope, offerId)
+  if (!current) throw notFound('offer', offerId)
+  const currentJson = offerJson(current)
+
+  const mergedGroup =
+    input.group !== undefined
+      ? { ...(currentJson.group ?? {}), ...input.group }
+      : (currentJson.group ?? undefined)
+  const merged: OfferShape = {
+    kind: current.kind,
+    prices: input.prices ?? currentJson.prices,
+    rank: input.rank !== undefined ? input.rank : current.rank,
+    trial_days: input.trial_days ?? current.trialDays,
+    included_offer_ids: input.included_offer_ids ?? currentJson.included_offer_ids,
+    duration_minutes: input.duration_minutes ?? current.durationMinutes,
+    group: mergedGroup,
+  }
+  const shapeErrors = offerShapeErrors(merged)
+  const errors = shapeErrors.length ? shapeErrors : await includedOfferErrors(deps, scope, input.included_offer_ids)
+  if (errors.length) throw validationFailed(errors)
+
+  const { db, clock } = deps
+  const now = clock.now()
+  const status = input.status ?? current.status
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .update(offers)
+      .set({
+        ...(input.slug !== undefined && { slug: input.slug }),
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.position !== undefined && { position: input.position }),
+        ...(input.rank !== undefined && { rank: input.rank }),
+        ...(input.trial_days !== undefined && { trialDays: input.trial_days }),
+        ...(input.duration_minutes !== undefined && { durationMinutes: input.duration_minutes }),
+        ...(input.time_zone !== undefined && { timeZone: input.time_zone }),
+        status,
+        publishedAt: status === 'live' && current.publishedAt === null ? now : current.publishedAt,
+        archivedAt: status === 'archived' ? current.archivedAt : null,
+        updatedAt: now,
+      })
+      .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
+  ]
+
+  if (input.prices) {
+    const keep = new Set<string>()
+    const added: PriceShape[] = []
+    for (const price of input.prices) {
+      const match = currentJson.prices.find((existing) => !keep.has(existing.id) && samePrice(existing, price))
+      if (match) keep.add(match.id)
+      else added.push(price)
+    }
+    const retired = currentJson.prices.filter((price) => !keep.has(price.id)).map((price) => price.id)
+    if (retired.length)
+      statements.push(
+        db
+          .update(prices)
+          .set({ active: false })
+          .where(and(eq(prices.creatorId, scope.creatorId), inArray(prices.id, retired))),
+      )
+    if (added.length) statements.push(db.insert(prices).values(added.map((price) => priceRow(scope, offerId, price, now))))
+  }
+
+  if (input.included_offer_ids) {
+    statements.push(db.delete(tierBenefits).where(eq(tierBenefits.tierOfferId, offerId)))
+    if (input.included_offer_ids.length)
+      statements.push(
+        db.insert(tierBenefits).values(
+          input.included_offer_ids.map((includedOfferId) => ({
+            creatorId: scope.creatorId,
+            tierOfferId: offerId,
+            includedOfferId,
+          })),
+        ),
+      )
+  }
+
+  if (input.group && current.group) {
+    const inviteChanged =
+      (input.group.invite_url !== undefined && input.group.invite_url !== current.group.inviteUrl) ||
+      (input.group.qr_image_url !== undefined && input.group.qr_image_url !== current.group.qrImageUrl)
+    statements.push(
+      db
+        .update(groups)
+        .set({
+          ...(input.group.platform !== undefined && { platform: input.group.platform }),
+          ...(input.group.invite_url !== undefined && { inviteUrl: input.group.invite_url }),
+          ...(input.group.instructions !== undefined && { instructions: input.group.instructions }),
+          ...(input.group.qr_image_url !== undefined && { qrImageUrl: input.group.qr_image_url }),
+          ...(input.group.capacity !== undefined && { capacity: input.group.capacity }),
+          ...(inviteChanged && { rotatedAt: now }),
+          updatedAt: now,
+        })
+        .where(eq(groups.offerId, offerId)),
+    )
+  }
+
+  statements.push(
+    db.insert(auditLog).values(
+      auditRow({
+        creatorId: scope.creatorId,
+        actor,
+        action: 'offer.update',
+        subjectType: 'offer',
+        subjectId: offerId,
+        // Field names only: group invites are member-only secrets and do not belong in the log.
+        detail: { fields: Object.keys(input), status },
+        at: now,
+      }),
+    ),
+  )
+  try {
+    await writeBatch(db, statements)
+  } catch (error) {
+    slugConflict(error, input.slug)
+  }
+  return getOffer(deps, scope, offerId)
+}
+
+/** Archives an offer: no longer sold or shown; existing buyers keep their access. Idempotent. */
+export async function archiveOffer(deps: DbDeps, scope: Scope, offerId: string, actor: Actor): Promise<OfferJson> {
+  const { db, clock } = deps
+  const current = await findOffer(deps, scope, offerId)
+  if (!current) throw notFound('offer', offerId)
+  if (current.status === 'archived') return offerJson(current)
+  const now = clock.now()
+  await db.batch([
+    db
+      .update(offers)
+      .set({ status: 'archived', archivedAt: now, updatedAt: now })
+      .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
+    db.insert(auditLog).values(
+      auditRow({
+        creatorId: scope.creatorId,
+        actor,
+        action: 'offer.archive',
+        subjectType: 'offer',
+        subjectId: offerId,
+        at: now,
+      }),
+    ),
+  ])
+  return getOffer(deps, scope, offerId)
+}
