@@ -10,8 +10,8 @@ import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
-import { catalogRoutes } from './catalog/routes'
 import type { AppEnv } from './app-env'
+import { catalogRoutes } from './catalog/routes'
 import type { Deps } from './deps'
 import { validationHook } from './lib/openapi'
 import {
@@ -22,6 +22,8 @@ import {
   problemContentType,
   unsupportedMediaType,
 } from './lib/problem'
+import { postRoutes } from './posts/routes'
+import { storefrontRoutes } from './storefront/routes'
 import { ProblemPage } from './web/problem-page'
 
 export function createApp(deps: Deps) {
@@ -63,6 +65,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', adminRoutes(deps))
   app.route('/api/v1', creatorRoutes(deps))
   app.route('/api/v1', catalogRoutes(deps))
+  app.route('/api/v1', postRoutes(deps))
+  app.route('/', storefrontRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

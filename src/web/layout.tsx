@@ -12,18 +12,22 @@ export interface LayoutProps {
 }
 
 export function Layout({ title, lang, description, children }: LayoutProps) {
+  // Without a doctype browsers render in quirks mode; hono/jsx does not add one.
   return (
-    <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
-        {description ? <meta name="description" content={description} /> : null}
-        <style>{raw(css)}</style>
-      </head>
-      <body>
-        <main class="page">{children}</main>
-      </body>
-    </html>
+    <>
+      {raw('<!doctype html>')}
+      <html lang={lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{title}</title>
+          {description ? <meta name="description" content={description} /> : null}
+          <style>{raw(css)}</style>
+        </head>
+        <body>
+          <main class="page">{children}</main>
+        </body>
+      </html>
+    </>
   )
 }

@@ -19,9 +19,14 @@ a:focus-visible,button:focus-visible{outline:3px solid #1a5fb4;outline-offset:2p
 .card h3{margin:.2em 0 .4em;font-size:1.15rem}
 .kind{display:inline-block;font-size:.8rem;color:var(--muted);border:1px solid var(--line);border-radius:999px;padding:0 10px}
 .prices{list-style:none;padding:0;margin:.5em 0}
-.prices li{display:flex;justify-content:space-between;gap:12px;border-top:1px dashed var(--line);padding:6px 0}
+.prices li{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:12px;border-top:1px dashed var(--line);padding:6px 0}
 .amount{font-weight:600;font-variant-numeric:tabular-nums}
 .button{display:inline-block;background:var(--accent);color:var(--accent-fg);text-decoration:none;border-radius:8px;padding:8px 16px;font-weight:600}
+.buy{display:flex;flex-wrap:wrap;gap:6px;justify-content:flex-end}
+.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
+.badge{display:inline-block;margin-left:8px;font-size:.75rem;color:var(--accent);border:1px solid var(--accent);border-radius:999px;padding:0 8px}
+.lessons,.posts{padding-left:1.25em}
+.lessons li,.posts li{margin:.35em 0}
 .problem{max-width:560px;margin:15vh auto}
 .problem .status{font-size:.9rem;color:var(--muted)}
 `

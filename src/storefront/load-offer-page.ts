@@ -1,0 +1,55 @@
+import type { Deps } from '../deps'
+import { notFound } from '../lib/problem'
+import {
+  selectActivePrices,
+  selectFreeSlotCounts,
+  selectGroupFacts,
+  selectLessonOutline,
+  selectLiveOffers,
+  selectPublicCreator,
+  selectTierBenefits,
+} from './queries'
+import { assembleOffers, type PublicCreator, type StorefrontOffer } from './storefront-view'
+
+export interface OfferPage {
+  creator: PublicCreator
+  offer: StorefrontOffer
+  /** Courses: the outline, in order. */
+  lessons: { position: number; title: string; freePreview: boolean }[]
+}
+
+/**
+ * One live offer of a creator, by slug, with what its page shows. A draft, archived or unknown offer is a 404.
+ * One round trip: the same reads as the storefront, narrowed to the offer's slug, in one batch.
+ */
+export async function loadOfferPage(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  creatorSlug: string,
+  offerSlug: string,
+): Promise<OfferPage> {
+  const scope = { creatorSlug, offerSlug }
+  const [creatorRows, offerRows, priceRows, benefitRows, slotRows, groupRows, lessonRows] = await db.batch([
+    selectPublicCreator(db, creatorSlug),
+    selectLiveOffers(db, scope),
+    selectActivePrices(db, scope),
+    selectTierBenefits(db, scope),
+    selectFreeSlotCounts(db, scope, clock.now()),
+    selectGroupFacts(db, scope),
+    selectLessonOutline(db, scope),
+  ])
+  const [creator] = creatorRows
+  if (!creator) throw notFound('creator', creatorSlug)
+  const [offer] = assembleOffers({
+    offers: offerRows,
+    prices: priceRows,
+    benefits: benefitRows,
+    slotCounts: slotRows,
+    groups: groupRows,
+  })
+  if (!offer) throw notFound('offer', offerSlug)
+  return {
+    creator,
+    offer,
+    lessons: lessonRows.map(({ position, title, freePreview }) => ({ position, title, freePreview })),
+  }
+}

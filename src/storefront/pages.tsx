@@ -1,0 +1,176 @@
+/**
+ * The public storefront pages: a creator's live offers, and one offer. Everything a creator wrote is text, so
+ * hono/jsx escapes it; descriptions go through `Paragraphs`, which never emits creator-written HTML.
+ */
+import { formatMoney } from '../lib/money'
+import { type Messages, messagesFor } from '../web/i18n'
+import { Layout } from '../web/layout'
+import { Paragraphs } from '../web/paragraphs'
+import type { OfferPage } from './load-offer-page'
+import type { Storefront } from './load-storefront'
+import type { PublicCreator, Rail, StorefrontOffer, StorefrontPrice } from './storefront-view'
+
+function offerPath(creator: PublicCreator, offer: StorefrontOffer): string {
+  return `/c/${encodeURIComponent(creator.slug)}/${encodeURIComponent(offer.slug)}`
+}
+
+/** The checkout link (checkout comes later): the server reads the amount from the price row, never the URL. */
+function buyPath(offer: StorefrontOffer, price: StorefrontPrice, rail: Rail): string {
+  return `/buy/${encodeURIComponent(offer.id)}?price=${encodeURIComponent(price.id)}&rail=${rail}`
+}
+
+function priceLabel(price: StorefrontPrice, t: Messages): string {
+  if (price.interval === 'month') return t.renewsMonthly
+  if (price.interval === 'year') return t.renewsYearly
+  return price.termDays ? t.pass(price.termDays) : t.oneTime
+}
+
+function railLabel(price: StorefrontPrice, rail: Rail, t: Messages): string {
+  if (rail === 'wallet') return t.payByWallet
+  return price.interval === 'once' ? t.payByCard : t.subscribe
+}
+
+function PriceList({ offer, creator, t }: { offer: StorefrontOffer; creator: PublicCreator; t: Messages }) {
+  if (offer.prices.length === 0) return <p class="muted">{t.notForSale}</p>
+  return (
+    <ul class="prices">
+      {offer.prices.map((price) => (
+        <li>
+          <span>
+            <span class="amount">{formatMoney(price.amount, price.currency, creator.locale)}</span>{' '}
+            <span class="muted">{priceLabel(price, t)}</span>
+          </span>
+          <span class="buy">
+            {price.rails.map((rail, index) => (
+              <a class={index === 0 ? 'button' : 'button secondary'} href={buyPath(offer, price, rail)}>
+                {railLabel(price, rail, t)}
+              </a>
+            ))}
+          </span>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** One line of kind-specific facts: a tier's level, a consultation's length and open slots, a group's size. */
+function OfferFacts({ offer, t }: { offer: StorefrontOffer; t: Messages }) {
+  const facts: string[] = []
+  if (offer.kind === 'tier' && offer.rank !== null) facts.push(t.rank(offer.rank))
+  if (offer.kind === 'consultation') {
+    if (offer.durationMinutes !== null) facts.push(t.minutes(offer.durationMinutes))
+    facts.push(t.freeSlots(offer.freeSlots))
+  }
+  if (offer.kind === 'group') {
+    if (offer.platform) facts.push(t.platforms[offer.platform])
+    if (offer.capacity !== null) facts.push(t.capacity(offer.capacity))
+  }
+  return (
+    <p class="facts">
+      <span class="kind">{t.kinds[offer.kind]}</span>
+      {facts.length ? <span class="muted"> {facts.join(' · ')}</span> : null}
+    </p>
+  )
+}
+
+function Includes({ creator, offer, t }: { creator: PublicCreator; offer: StorefrontOffer; t: Messages }) {
+  if (offer.includes.length === 0) return null
+  return (
+    <p class="includes">
+      {t.includes}:{' '}
+      {offer.includes.map((included, index) => (
+        <>
+          {index > 0 ? '、' : null}
+          <a href={`/c/${encodeURIComponent(creator.slug)}/${encodeURIComponent(included.slug)}`}>
+            {included.title}
+          </a>
+        </>
+      ))}
+    </p>
+  )
+}
+
+export function StorefrontPage({ storefront }: { storefront: Storefront }) {
+  const { creator, offers, posts } = storefront
+  const t = messagesFor(creator.locale)
+  const dateFormat = new Intl.DateTimeFormat(creator.locale, {
+    dateStyle: 'medium',
+    timeZone: creator.timeZone,
+  })
+  return (
+    <Layout title={creator.name} lang={creator.locale} description={creator.bio.slice(0, 160)}>
+      <header class="hero">
+        <h1>{creator.name}</h1>
+        <Paragraphs text={creator.bio} />
+      </header>
+      {offers.length === 0 ? <p class="muted">{t.noOffers}</p> : null}
+      <ul class="offers">
+        {offers.map((offer) => (
+          <li class="card">
+            <OfferFacts offer={offer} t={t} />
+            <h3>
+              <a href={offerPath(creator, offer)}>{offer.title}</a>
+            </h3>
+            <Includes creator={creator} offer={offer} t={t} />
+            <PriceList offer={offer} creator={creator} t={t} />
+          </li>
+        ))}
+      </ul>
+      {posts.length ? (
+        <section aria-labelledby="posts-title">
+          <h2 id="posts-title">{t.latestPosts}</h2>
+          <ul class="posts">
+            {posts.map((post) => (
+              <li>
+                <strong>{post.title}</strong>
+                {post.publishedAt !== null ? (
+                  <time class="muted" datetime={new Date(post.publishedAt).toISOString()}>
+                    {' '}
+                    {dateFormat.format(post.publishedAt)}
+                  </time>
+                ) : null}
+                {post.excerpt ? <p class="muted">{post.excerpt}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </Layout>
+  )
+}
+
+export function OfferPageView({ page }: { page: OfferPage }) {
+  const { creator, offer, lessons } = page
+  const t = messagesFor(creator.locale)
+  return (
+    <Layout
+      title={`${offer.title} · ${creator.name}`}
+      lang={creator.locale}
+      description={offer.description.slice(0, 160)}
+    >
+      <p>
+        <a href={`/c/${encodeURIComponent(creator.slug)}`}>{t.backTo(creator.name)}</a>
+      </p>
+      <article class="card">
+        <OfferFacts offer={offer} t={t} />
+        <h1>{offer.title}</h1>
+        <Paragraphs text={offer.description} />
+        <Includes creator={creator} offer={offer} t={t} />
+        {lessons.length ? (
+          <section aria-labelledby="lessons-title">
+            <h2 id="lessons-title">{t.lessons}</h2>
+            <ol class="lessons">
+              {lessons.map((lesson) => (
+                <li>
+                  {lesson.title}
+                  {lesson.freePreview ? <span class="badge">{t.freePreview}</span> : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
+        <PriceList offer={offer} creator={creator} t={t} />
+      </article>
+    </Layout>
+  )
+}

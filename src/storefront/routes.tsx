@@ -1,0 +1,41 @@
+/**
+ * The public storefront: a JSON read for apps and embeds, and the server-rendered pages buyers see. No
+ * authentication (app.ts leaves /api/v1/public/* and /c/* open); each request costs one database round trip.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env'
+import type { Deps } from '../deps'
+import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { loadOfferPage } from './load-offer-page'
+import { loadStorefront } from './load-storefront'
+import { OfferPageView, StorefrontPage } from './pages'
+import { storefrontJson, storefrontSchema } from './storefront-json'
+
+const readStorefrontRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/public/creators/{creator}',
+  tags: ['storefront'],
+  summary: "A creator's public storefront: live offers with active prices, and the newest live posts",
+  security: [],
+  request: {
+    params: z.object({
+      creator: z.string().openapi({ param: { name: 'creator', in: 'path' }, example: 'demo' }),
+    }),
+  },
+  responses: { 200: jsonResponse(storefrontSchema, 'The storefront'), ...errorResponses(404) },
+})
+
+export function storefrontRoutes(deps: Deps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(readStorefrontRoute, async (c) =>
+      c.json(storefrontJson(await loadStorefront(deps, c.req.valid('param').creator)), 200),
+    )
+    .get('/c/:creator', async (c) =>
+      c.html(<StorefrontPage storefront={await loadStorefront(deps, c.req.param('creator'))} />),
+    )
+    .get('/c/:creator/:offer', async (c) =>
+      c.html(
+        <OfferPageView page={await loadOfferPage(deps, c.req.param('creator'), c.req.param('offer'))} />,
+      ),
+    )
+}

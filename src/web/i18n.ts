@@ -1,0 +1,83 @@
+/**
+ * Page strings in the two storefront languages. A page picks one set by the creator's locale:
+ * `messages[creator.locale].renewsMonthly`. Strings that take a number are functions.
+ */
+import type { GroupPlatform, Locale, OfferKind } from '../db/schema'
+
+export interface Messages {
+  kinds: Record<OfferKind, string>
+  platforms: Record<GroupPlatform, string>
+  renewsMonthly: string
+  renewsYearly: string
+  pass: (days: number) => string
+  oneTime: string
+  payByCard: string
+  payByWallet: string
+  subscribe: string
+  rank: (rank: number) => string
+  includes: string
+  minutes: (minutes: number) => string
+  freeSlots: (count: number) => string
+  capacity: (count: number) => string
+  lessons: string
+  freePreview: string
+  latestPosts: string
+  noOffers: string
+  notForSale: string
+  details: string
+  backTo: (name: string) => string
+}
+
+export const messages = {
+  'zh-CN': {
+    kinds: { tier: '会员', course: '课程', consultation: '咨询', group: '社群' },
+    platforms: { wechat: '微信群', telegram: 'Telegram', discord: 'Discord', other: '社群' },
+    renewsMonthly: '按月续费（银行卡）',
+    renewsYearly: '按年续费（银行卡）',
+    pass: (days) => `支付宝 / 微信支付，${days} 天`,
+    oneTime: '一次性付款',
+    payByCard: '银行卡支付',
+    payByWallet: '支付宝 / 微信支付',
+    subscribe: '订阅',
+    rank: (rank) => `等级 ${rank}`,
+    includes: '包含',
+    minutes: (minutes) => `${minutes} 分钟`,
+    freeSlots: (count) => `可预约时段：${count}`,
+    capacity: (count) => `限 ${count} 人`,
+    lessons: '课程目录',
+    freePreview: '试看',
+    latestPosts: '最新文章',
+    noOffers: '暂无在售内容。',
+    notForSale: '暂未开放购买。',
+    details: '查看详情',
+    backTo: (name) => `← 返回 ${name}`,
+  },
+  en: {
+    kinds: { tier: 'Membership', course: 'Course', consultation: 'Consultation', group: 'Group' },
+    platforms: { wechat: 'WeChat group', telegram: 'Telegram', discord: 'Discord', other: 'Group' },
+    renewsMonthly: 'Renews monthly (card)',
+    renewsYearly: 'Renews yearly (card)',
+    pass: (days) => `Alipay / WeChat Pay, ${days} days`,
+    oneTime: 'One-time payment',
+    payByCard: 'Pay by card',
+    payByWallet: 'Alipay / WeChat Pay',
+    subscribe: 'Subscribe',
+    rank: (rank) => `Level ${rank}`,
+    includes: 'Includes',
+    minutes: (minutes) => `${minutes} minutes`,
+    freeSlots: (count) => (count === 1 ? '1 open slot' : `${count} open slots`),
+    capacity: (count) => `Up to ${count} members`,
+    lessons: 'Lessons',
+    freePreview: 'Free preview',
+    latestPosts: 'Latest posts',
+    noOffers: 'Nothing on sale yet.',
+    notForSale: 'Not on sale yet.',
+    details: 'Details',
+    backTo: (name) => `← Back to ${name}`,
+  },
+} as const satisfies Record<Locale, Messages>
+
+/** The messages for a locale; unknown locales fall back to zh-CN, the storefront default. */
+export function messagesFor(locale: string): Messages {
+  return locale === 'en' ? messages.en : messages['zh-CN']
+}
