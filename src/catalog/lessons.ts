@@ -54,7 +54,8 @@ async function loadCourse({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: strin
   ])
   const offer = found[0]
   if (!offer) throw notFound('offer', offerId)
-  if (offer.kind !== 'course') throw conflict(`Offer ${offerId} is a ${offer.kind}; only courses have lessons.`)
+  if (offer.kind !== 'course')
+    throw conflict(`Offer ${offerId} is a ${offer.kind}; only courses have lessons.`)
   return rows
 }
 
@@ -63,15 +64,32 @@ function renumber(db: Deps['db'], ordered: LessonRow[], now: number): BatchItem<
   return ordered.flatMap((lesson, index) =>
     lesson.position === index + 1
       ? []
-      : [db.update(lessons).set({ position: index + 1, updatedAt: now }).where(eq(lessons.id, lesson.id))],
+      : [
+          db
+            .update(lessons)
+            .set({ position: index + 1, updatedAt: now })
+            .where(eq(lessons.id, lesson.id)),
+        ],
   )
 }
 
 function audit(scope: Scope, actor: Actor, action: string, lessonId: string, at: number, detail = {}) {
-  return auditRow({ creatorId: scope.creatorId, actor, action, subjectType: 'lesson', subjectId: lessonId, detail, at })
+  return auditRow({
+    creatorId: scope.creatorId,
+    actor,
+    action,
+    subjectType: 'lesson',
+    subjectId: lessonId,
+    detail,
+    at,
+  })
 }
 
-export async function listLessons(deps: Pick<Deps, 'db'>, scope: Scope, offerId: string): Promise<LessonJson[]> {
+export async function listLessons(
+  deps: Pick<Deps, 'db'>,
+  scope: Scope,
+  offerId: string,
+): Promise<LessonJson[]> {
   return (await loadCourse(deps, scope, offerId)).map(lessonJson)
 }
 
@@ -104,7 +122,9 @@ export async function addLesson(
   await writeBatch(db, [
     db.insert(lessons).values(row),
     ...renumber(db, ordered, now),
-    db.insert(auditLog).values(audit(scope, actor, 'lesson.create', row.id, now, { offer_id: offerId, position: at })),
+    db
+      .insert(auditLog)
+      .values(audit(scope, actor, 'lesson.create', row.id, now, { offer_id: offerId, position: at })),
   ])
   return lessonJson(row)
 }
@@ -151,7 +171,9 @@ export async function updateLesson(
     statements.push(...renumber(db, ordered, now))
   }
   statements.push(
-    db.insert(auditLog).values(audit(scope, actor, 'lesson.update', lessonId, now, { fields: Object.keys(input) })),
+    db
+      .insert(auditLog)
+      .values(audit(scope, actor, 'lesson.update', lessonId, now, { fields: Object.keys(input) })),
   )
   await writeBatch(db, statements)
   return getLesson(deps, scope, lessonId)
@@ -173,7 +195,10 @@ export async function reorderLessons(
     lessonIds.every((id) => byId.has(id))
   if (!complete)
     throw validationFailed([
-      { path: 'lesson_ids', message: `must list each of the course's ${existing.length} lessons exactly once` },
+      {
+        path: 'lesson_ids',
+        message: `must list each of the course's ${existing.length} lessons exactly once`,
+      },
     ])
   const { db, clock } = deps
   const now = clock.now()
@@ -196,7 +221,12 @@ export async function reorderLessons(
 }
 
 /** Removes a lesson (and buyers' progress on it), closing the gap in positions. */
-export async function removeLesson(deps: DbDeps, scope: Scope, lessonId: string, actor: Actor): Promise<void> {
+export async function removeLesson(
+  deps: DbDeps,
+  scope: Scope,
+  lessonId: string,
+  actor: Actor,
+): Promise<void> {
   const lesson = await findLesson(deps, scope, lessonId)
   const siblings = await loadCourse(deps, scope, lesson.offerId)
   const { db, clock } = deps
@@ -210,7 +240,10 @@ export async function removeLesson(deps: DbDeps, scope: Scope, lessonId: string,
       now,
     ),
     db.insert(auditLog).values(
-      audit(scope, actor, 'lesson.delete', lessonId, now, { offer_id: lesson.offerId, title: lesson.title }),
+      audit(scope, actor, 'lesson.delete', lessonId, now, {
+        offer_id: lesson.offerId,
+        title: lesson.title,
+      }),
     ),
   ])
 }

@@ -23,9 +23,13 @@ describe('offerShapeErrors', () => {
   })
 
   it('refuses a course with two prices, and a consultation sold per term', () => {
-    expect(offerShapeErrors({ kind: 'course', prices: [pass, pass] }).map((error) => error.path)).toEqual(['prices'])
+    expect(offerShapeErrors({ kind: 'course', prices: [pass, pass] }).map((error) => error.path)).toEqual([
+      'prices',
+    ])
     expect(
-      offerShapeErrors({ kind: 'consultation', duration_minutes: 30, prices: [pass] }).map((error) => error.path),
+      offerShapeErrors({ kind: 'consultation', duration_minutes: 30, prices: [pass] }).map(
+        (error) => error.path,
+      ),
     ).toEqual(['prices.0.term_days'])
   })
 
@@ -50,7 +54,11 @@ describe('offerShapeErrors', () => {
 
   it('accepts a group with only joining instructions', () => {
     expect(
-      offerShapeErrors({ kind: 'group', prices: [pass], group: { platform: 'other', instructions: 'Add me' } }),
+      offerShapeErrors({
+        kind: 'group',
+        prices: [pass],
+        group: { platform: 'other', instructions: 'Add me' },
+      }),
     ).toEqual([])
   })
 })
@@ -58,9 +66,9 @@ describe('offerShapeErrors', () => {
 describe('slotIntervalErrors', () => {
   const now = 1_000
   it('treats touching slots as not overlapping', () => {
-    expect(slotIntervalErrors([{ startsAt: 2_000, endsAt: 3_000 }], [{ startsAt: 3_000, endsAt: 4_000 }], now)).toEqual(
-      [],
-    )
+    expect(
+      slotIntervalErrors([{ startsAt: 2_000, endsAt: 3_000 }], [{ startsAt: 3_000, endsAt: 4_000 }], now),
+    ).toEqual([])
   })
   it('finds overlaps with existing slots and within the request', () => {
     const errors = slotIntervalErrors(

@@ -81,7 +81,8 @@ export function offerShapeErrors(offer: OfferShape): FieldError[] {
 
   if (kind === 'group') {
     const group = offer.group
-    if (!group?.platform) add('group.platform', 'a group needs its platform: wechat, telegram, discord or other')
+    if (!group?.platform)
+      add('group.platform', 'a group needs its platform: wechat, telegram, discord or other')
     if (group && !group.invite_url && !group.instructions?.trim() && !group.qr_image_url)
       add('group', 'a group needs an invite_url, a qr_image_url or joining instructions')
   } else if (offer.group) {

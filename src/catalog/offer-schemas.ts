@@ -26,13 +26,9 @@ export const priceInputSchema = z
     interval: z.enum(priceIntervals).openapi({
       description: '`month` / `year`: card subscription (tiers only). `once`: one-time payment.',
     }),
-    term_days: z
-      .number()
-      .int()
-      .min(1)
-      .max(3650)
-      .nullish()
-      .openapi({ description: '`once` prices: days of access bought (a tier pass needs it); null = for good.' }),
+    term_days: z.number().int().min(1).max(3650).nullish().openapi({
+      description: '`once` prices: days of access bought (a tier pass needs it); null = for good.',
+    }),
   })
   .openapi('PriceInput')
 
@@ -50,7 +46,10 @@ const offerFields = {
   slug: slugSchema,
   title: z.string().trim().min(1).max(200),
   description: z.string().max(50_000).optional().openapi({ description: 'Markdown.' }),
-  status: z.enum(['draft', 'live']).optional().openapi({ description: 'Default `draft`. Archive with POST …/archive.' }),
+  status: z
+    .enum(['draft', 'live'])
+    .optional()
+    .openapi({ description: 'Default `draft`. Archive with POST …/archive.' }),
   position: z.number().int().min(0).max(10_000).optional(),
   prices: z.array(priceInputSchema).min(1).max(10),
   rank: z.number().int().min(1).max(100).optional().openapi({ description: 'Tiers: higher includes lower.' }),
@@ -146,7 +145,12 @@ export const listOffersQuery = listQuery.extend({
 })
 
 export const idParam = (name: string, example: string) =>
-  z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' }, example, description: name }) })
+  z.object({
+    id: z
+      .string()
+      .max(64)
+      .openapi({ param: { name: 'id', in: 'path' }, example, description: name }),
+  })
 
 // Lessons
 
@@ -193,7 +197,11 @@ export const lessonOrderSchema = z
 export const slotInputSchema = z.object({
   starts_at: isoDateTime.openapi({ example: '2026-12-01T02:00:00Z' }),
   ends_at: isoDateTime.optional().openapi({ description: 'Default: starts_at + the offer’s duration.' }),
-  meeting_details: z.string().max(2000).optional().openapi({ description: 'Shown to the buyer once booked.' }),
+  meeting_details: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ description: 'Shown to the buyer once booked.' }),
 })
 export const createSlotsSchema = z
   .object({ slots: z.array(slotInputSchema).min(1).max(100) })
@@ -215,6 +223,8 @@ export type SlotJson = z.infer<typeof slotSchema>
 export const slotListSchema = z.object({ data: z.array(slotSchema) }).openapi('SlotList')
 
 export const listSlotsQuery = z.object({
-  from: isoDateTime.optional().openapi({ description: 'Only slots starting at or after this time; default now.' }),
+  from: isoDateTime
+    .optional()
+    .openapi({ description: 'Only slots starting at or after this time; default now.' }),
   status: z.enum(['free', 'held', 'booked', 'cancelled']).optional(),
 })

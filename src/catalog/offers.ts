@@ -4,16 +4,22 @@
  */
 import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { Deps } from '../deps'
+import { writeBatch } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import { auditLog, groups, offers, prices, tierBenefits } from '../db/schema'
-import { writeBatch } from '../db/client'
+import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
+import {
+  type FieldError,
+  includableKinds,
+  type OfferShape,
+  offerShapeErrors,
+  type PriceShape,
+} from './offer-rules'
 import type { CreateOfferInput, OfferJson, UpdateOfferInput } from './offer-schemas'
-import { type FieldError, includableKinds, type OfferShape, offerShapeErrors, type PriceShape } from './offer-rules'
 
 type Scope = { creatorId: string }
 type DbDeps = Pick<Deps, 'db' | 'clock'>
@@ -98,7 +104,12 @@ export async function getOffer(deps: Pick<Deps, 'db'>, scope: Scope, offerId: st
 export async function listOffers(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
-  query: { limit: number; cursor?: string | undefined; kind?: OfferJson['kind'] | undefined; status?: OfferJson['status'] | undefined },
+  query: {
+    limit: number
+    cursor?: string | undefined
+    kind?: OfferJson['kind'] | undefined
+    status?: OfferJson['status'] | undefined
+  },
 ): Promise<{ data: OfferJson[]; next_cursor: string | null }> {
   // Newest first; ids are time-sortable, so the last id of a page is the cursor for the next.
   const rows = await db.query.offers.findMany({
@@ -135,9 +146,13 @@ async function includedOfferErrors(
     const kind = kinds.get(id)
     if (!kind) errors.push({ path: `included_offer_ids.${index}`, message: `no offer ${id} exists` })
     else if (!includableKinds.includes(kind))
-      errors.push({ path: `included_offer_ids.${index}`, message: `a tier includes courses and groups, not a ${kind}` })
+      errors.push({
+        path: `included_offer_ids.${index}`,
+        message: `a tier includes courses and groups, not a ${kind}`,
+      })
   })
-  if (unique.length !== ids.length) errors.push({ path: 'included_offer_ids', message: 'lists an offer twice' })
+  if (unique.length !== ids.length)
+    errors.push({ path: 'included_offer_ids', message: 'lists an offer twice' })
   return errors
 }
 
@@ -156,7 +171,10 @@ function priceRow(scope: Scope, offerId: string, price: PriceShape, now: number)
 }
 
 function slugConflict(error: unknown, slug: string | undefined): never {
-  if (uniqueViolation(error)?.includes('offers.slug') || uniqueViolation(error)?.includes('offers.creator_id'))
+  if (
+    uniqueViolation(error)?.includes('offers.slug') ||
+    uniqueViolation(error)?.includes('offers.creator_id')
+  )
     throw conflict(`You already have an offer with the slug "${slug}".`)
   throw error
 }
@@ -168,7 +186,9 @@ export async function createOffer(
   actor: Actor,
 ): Promise<OfferJson> {
   const shapeErrors = offerShapeErrors(input)
-  const errors = shapeErrors.length ? shapeErrors : await includedOfferErrors(deps, scope, input.included_offer_ids)
+  const errors = shapeErrors.length
+    ? shapeErrors
+    : await includedOfferErrors(deps, scope, input.included_offer_ids)
   if (errors.length) throw validationFailed(errors)
 
   const { db, clock } = deps
@@ -244,7 +264,8 @@ const samePrice = (a: PriceShape, b: PriceShape) =>
   a.amount === b.amount &&
   a.currency === b.currency &&
   a.interval === b.interval &&
-  (a.interval === 'once' ? (a.term_days ?? null) : null) === (b.interval === 'once' ? (b.term_days ?? null) : null)
+  (a.interval === 'once' ? (a.term_days ?? null) : null) ===
+    (b.interval === 'once' ? (b.term_days ?? null) : null)
 
 /**
  * Applies a partial update. `prices` replaces the active set: unchanged prices keep their ids, changed ones are
@@ -276,7 +297,9 @@ export async function updateOffer(
     group: mergedGroup,
   }
   const shapeErrors = offerShapeErrors(merged)
-  const errors = shapeErrors.length ? shapeErrors : await includedOfferErrors(deps, scope, input.included_offer_ids)
+  const errors = shapeErrors.length
+    ? shapeErrors
+    : await includedOfferErrors(deps, scope, input.included_offer_ids)
   if (errors.length) throw validationFailed(errors)
 
   const { db, clock } = deps
@@ -306,7 +329,9 @@ export async function updateOffer(
     const keep = new Set<string>()
     const added: PriceShape[] = []
     for (const price of input.prices) {
-      const match = currentJson.prices.find((existing) => !keep.has(existing.id) && samePrice(existing, price))
+      const match = currentJson.prices.find(
+        (existing) => !keep.has(existing.id) && samePrice(existing, price),
+      )
       if (match) keep.add(match.id)
       else added.push(price)
     }
@@ -318,7 +343,8 @@ export async function updateOffer(
           .set({ active: false })
           .where(and(eq(prices.creatorId, scope.creatorId), inArray(prices.id, retired))),
       )
-    if (added.length) statements.push(db.insert(prices).values(added.map((price) => priceRow(scope, offerId, price, now))))
+    if (added.length)
+      statements.push(db.insert(prices).values(added.map((price) => priceRow(scope, offerId, price, now))))
   }
 
   if (input.included_offer_ids) {
@@ -378,7 +404,12 @@ export async function updateOffer(
 }
 
 /** Archives an offer: no longer sold or shown; existing buyers keep their access. Idempotent. */
-export async function archiveOffer(deps: DbDeps, scope: Scope, offerId: string, actor: Actor): Promise<OfferJson> {
+export async function archiveOffer(
+  deps: DbDeps,
+  scope: Scope,
+  offerId: string,
+  actor: Actor,
+): Promise<OfferJson> {
   const { db, clock } = deps
   const current = await findOffer(deps, scope, offerId)
   if (!current) throw notFound('offer', offerId)

@@ -45,7 +45,10 @@ const routes = {
     tags: ['offers'],
     summary: 'Create an offer: a membership tier, course, consultation or group',
     request: { body: jsonBody(createOfferSchema) },
-    responses: { 201: jsonResponse(offerSchema, 'The new offer'), ...errorResponses(400, 401, 409, 413, 415, 422) },
+    responses: {
+      201: jsonResponse(offerSchema, 'The new offer'),
+      ...errorResponses(400, 401, 409, 413, 415, 422),
+    },
   }),
   listOffers: route({
     method: 'get',
@@ -175,11 +178,21 @@ export function catalogRoutes(deps: Deps) {
     .openapi(routes.createOffer, async (c) =>
       c.json(await createOffer(deps, scope(c.var.creator), c.req.valid('json'), c.var.actor), 201),
     )
-    .openapi(routes.listOffers, async (c) => c.json(await listOffers(deps, scope(c.var.creator), c.req.valid('query')), 200))
-    .openapi(routes.getOffer, async (c) => c.json(await getOffer(deps, scope(c.var.creator), c.req.valid('param').id), 200))
+    .openapi(routes.listOffers, async (c) =>
+      c.json(await listOffers(deps, scope(c.var.creator), c.req.valid('query')), 200),
+    )
+    .openapi(routes.getOffer, async (c) =>
+      c.json(await getOffer(deps, scope(c.var.creator), c.req.valid('param').id), 200),
+    )
     .openapi(routes.updateOffer, async (c) =>
       c.json(
-        await updateOffer(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('json'), c.var.actor),
+        await updateOffer(
+          deps,
+          scope(c.var.creator),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
         200,
       ),
     )
@@ -190,7 +203,16 @@ export function catalogRoutes(deps: Deps) {
       c.json({ data: await listLessons(deps, scope(c.var.creator), c.req.valid('param').id) }, 200),
     )
     .openapi(routes.addLesson, async (c) =>
-      c.json(await addLesson(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('json'), c.var.actor), 201),
+      c.json(
+        await addLesson(
+          deps,
+          scope(c.var.creator),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
+        201,
+      ),
     )
     .openapi(routes.reorderLessons, async (c) =>
       c.json(
@@ -206,10 +228,18 @@ export function catalogRoutes(deps: Deps) {
         200,
       ),
     )
-    .openapi(routes.getLesson, async (c) => c.json(await getLesson(deps, scope(c.var.creator), c.req.valid('param').id), 200))
+    .openapi(routes.getLesson, async (c) =>
+      c.json(await getLesson(deps, scope(c.var.creator), c.req.valid('param').id), 200),
+    )
     .openapi(routes.updateLesson, async (c) =>
       c.json(
-        await updateLesson(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('json'), c.var.actor),
+        await updateLesson(
+          deps,
+          scope(c.var.creator),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
         200,
       ),
     )
@@ -218,17 +248,39 @@ export function catalogRoutes(deps: Deps) {
       return c.body(null, 204)
     })
     .openapi(routes.listSlots, async (c) =>
-      c.json({ data: await listSlots(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('query')) }, 200),
+      c.json(
+        { data: await listSlots(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('query')) },
+        200,
+      ),
     )
     .openapi(routes.addSlots, async (c) =>
       c.json(
-        { data: await addSlots(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('json'), c.var.actor) },
+        {
+          data: await addSlots(
+            deps,
+            scope(c.var.creator),
+            c.req.valid('param').id,
+            c.req.valid('json'),
+            c.var.actor,
+          ),
+        },
         201,
       ),
     )
-    .openapi(routes.getSlot, async (c) => c.json(await getSlot(deps, scope(c.var.creator), c.req.valid('param').id), 200))
+    .openapi(routes.getSlot, async (c) =>
+      c.json(await getSlot(deps, scope(c.var.creator), c.req.valid('param').id), 200),
+    )
     .openapi(routes.updateSlot, async (c) =>
-      c.json(await updateSlot(deps, scope(c.var.creator), c.req.valid('param').id, c.req.valid('json'), c.var.actor), 200),
+      c.json(
+        await updateSlot(
+          deps,
+          scope(c.var.creator),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
+        200,
+      ),
     )
     .openapi(routes.removeSlot, async (c) =>
       c.json(await removeSlot(deps, scope(c.var.creator), c.req.valid('param').id, c.var.actor), 200),

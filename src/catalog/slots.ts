@@ -46,8 +46,10 @@ export interface Interval {
 export function slotIntervalErrors(proposed: Interval[], existing: Interval[], now: number): FieldError[] {
   const errors: FieldError[] = []
   proposed.forEach((slot, index) => {
-    if (slot.endsAt <= slot.startsAt) errors.push({ path: `slots.${index}.ends_at`, message: 'must be after starts_at' })
-    else if (slot.startsAt <= now) errors.push({ path: `slots.${index}.starts_at`, message: 'must be in the future' })
+    if (slot.endsAt <= slot.startsAt)
+      errors.push({ path: `slots.${index}.ends_at`, message: 'must be after starts_at' })
+    else if (slot.startsAt <= now)
+      errors.push({ path: `slots.${index}.starts_at`, message: 'must be in the future' })
     const overlaps = (other: Interval) => slot.startsAt < other.endsAt && other.startsAt < slot.endsAt
     if (existing.some(overlaps))
       errors.push({ path: `slots.${index}`, message: 'overlaps an existing slot of this consultation' })
@@ -221,11 +223,18 @@ export async function updateSlot(
  * Removes a free slot from sale (kept as `cancelled` for history). The update is conditional on the slot still
  * being free, so a checkout that holds it at the same moment wins and the removal answers 409.
  */
-export async function removeSlot(deps: DbDeps, scope: Scope, slotId: string, actor: Actor): Promise<SlotJson> {
+export async function removeSlot(
+  deps: DbDeps,
+  scope: Scope,
+  slotId: string,
+  actor: Actor,
+): Promise<SlotJson> {
   const slot = await findSlot(deps, scope, slotId)
   if (slot.status === 'cancelled') return slotJson(slot)
   if (slot.status !== 'free')
-    throw conflict(`Slot ${slotId} is ${slot.status}; cancel the booking (with refund) instead of removing it.`)
+    throw conflict(
+      `Slot ${slotId} is ${slot.status}; cancel the booking (with refund) instead of removing it.`,
+    )
   const { db, clock } = deps
   const now = clock.now()
   const [updated] = await db.batch([
@@ -251,4 +260,3 @@ export async function removeSlot(deps: DbDeps, scope: Scope, slotId: string, act
   if (!row) throw conflict(`Slot ${slotId} was taken while removing it; try again.`)
   return slotJson(row)
 }
-

@@ -27,8 +27,14 @@ describe('lessons', () => {
     })
     expect(first.status).toBe(201)
     expect(first.body).toMatchObject({ position: 1, free_preview: true, drip_days: 0, offer_id: course })
-    await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'Third', drip_days: 7 } })
-    await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'Second', position: 2 } })
+    await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, {
+      key,
+      body: { title: 'Third', drip_days: 7 },
+    })
+    await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, {
+      key,
+      body: { title: 'Second', position: 2 },
+    })
     const list = await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, { key })
     expect(titles(list.body)).toEqual(['1:Welcome', '2:Second', '3:Third'])
   })
@@ -38,7 +44,10 @@ describe('lessons', () => {
     const ids: string[] = []
     for (const title of ['A', 'B', 'C'])
       ids.push((await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title } })).body.id)
-    const moved = await api(ctx, 'PATCH', `/api/v1/lessons/${ids[2]}`, { key, body: { position: 1, body: '# C' } })
+    const moved = await api(ctx, 'PATCH', `/api/v1/lessons/${ids[2]}`, {
+      key,
+      body: { position: 1, body: '# C' },
+    })
     expect(moved.body).toMatchObject({ position: 1, body: '# C' })
     expect(titles((await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, { key })).body)).toEqual([
       '1:C',
@@ -59,9 +68,13 @@ describe('lessons', () => {
 
   it('refuses an incomplete reorder, changing nothing', async () => {
     const course = await givenOffer(courseBody())
-    const a = (await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'A' } })).body.id
+    const a = (await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'A' } })).body
+      .id
     await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'B' } })
-    const res = await api(ctx, 'PUT', `/api/v1/offers/${course}/lessons/order`, { key, body: { lesson_ids: [a] } })
+    const res = await api(ctx, 'PUT', `/api/v1/offers/${course}/lessons/order`, {
+      key,
+      body: { lesson_ids: [a] },
+    })
     expect(res.status).toBe(422)
     expect(titles((await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, { key })).body)).toEqual([
       '1:A',
@@ -83,26 +96,35 @@ describe('lessons', () => {
       body: { title: ' ', drip_days: -1 },
     })
     expect(res.status).toBe(422)
-    expect(res.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['drip_days', 'title'])
+    expect(res.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
+      'drip_days',
+      'title',
+    ])
   })
 
   describe('security', () => {
     it("creator B cannot list, add to, read, edit, move or remove creator A's lessons", async () => {
       const course = await givenOffer(courseBody())
-      const lesson = (await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'A' } }))
-        .body
+      const lesson = (
+        await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title: 'A' } })
+      ).body
       const other = { key: (await givenCreator(ctx)).key }
       expect((await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, other)).status).toBe(404)
-      expect((await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { ...other, body: { title: 'B' } })).status).toBe(
-        404,
-      )
-      expect((await api(ctx, 'GET', `/api/v1/lessons/${lesson.id}`, other)).status).toBe(404)
-      expect((await api(ctx, 'PATCH', `/api/v1/lessons/${lesson.id}`, { ...other, body: { title: 'X' } })).status).toBe(
-        404,
-      )
       expect(
-        (await api(ctx, 'PUT', `/api/v1/offers/${course}/lessons/order`, { ...other, body: { lesson_ids: [lesson.id] } }))
+        (await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { ...other, body: { title: 'B' } }))
           .status,
+      ).toBe(404)
+      expect((await api(ctx, 'GET', `/api/v1/lessons/${lesson.id}`, other)).status).toBe(404)
+      expect(
+        (await api(ctx, 'PATCH', `/api/v1/lessons/${lesson.id}`, { ...other, body: { title: 'X' } })).status,
+      ).toBe(404)
+      expect(
+        (
+          await api(ctx, 'PUT', `/api/v1/offers/${course}/lessons/order`, {
+            ...other,
+            body: { lesson_ids: [lesson.id] },
+          })
+        ).status,
       ).toBe(404)
       expect((await api(ctx, 'DELETE', `/api/v1/lessons/${lesson.id}`, other)).status).toBe(404)
       expect((await api(ctx, 'GET', `/api/v1/lessons/${lesson.id}`, { key })).body).toEqual(lesson)
@@ -118,7 +140,9 @@ describe('consultation slots', () => {
     const offer = await givenOffer(consultationBody())
     const res = await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
       key,
-      body: { slots: [{ starts_at: at(48) }, { starts_at: at(24), ends_at: at(24.5), meeting_details: 'Zoom' }] },
+      body: {
+        slots: [{ starts_at: at(48) }, { starts_at: at(24), ends_at: at(24.5), meeting_details: 'Zoom' }],
+      },
     })
     expect(res.status).toBe(201)
     expect(res.body.data[0]).toMatchObject({ starts_at: at(48), ends_at: at(49), status: 'free' })
@@ -131,10 +155,21 @@ describe('consultation slots', () => {
     await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, { key, body: { slots: [{ starts_at: at(24) }] } })
     const res = await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
       key,
-      body: { slots: [{ starts_at: at(72) }, { starts_at: at(24.5) }, { starts_at: at(-1) }, { starts_at: at(72.5) }] },
+      body: {
+        slots: [
+          { starts_at: at(72) },
+          { starts_at: at(24.5) },
+          { starts_at: at(-1) },
+          { starts_at: at(72.5) },
+        ],
+      },
     })
     expect(res.status).toBe(422)
-    expect(res.body.errors.map((error: { path: string }) => error.path)).toEqual(['slots.1', 'slots.2.starts_at', 'slots.3'])
+    expect(res.body.errors.map((error: { path: string }) => error.path)).toEqual([
+      'slots.1',
+      'slots.2.starts_at',
+      'slots.3',
+    ])
     expect(await countRows(ctx, 'consultation_slots')).toBe(1)
   })
 
@@ -154,8 +189,12 @@ describe('consultation slots', () => {
 
   it('moves a free slot, and removes it as cancelled (idempotently)', async () => {
     const offer = await givenOffer(consultationBody())
-    const slot = (await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, { key, body: { slots: [{ starts_at: at(5) }] } }))
-      .body.data[0]
+    const slot = (
+      await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
+        key,
+        body: { slots: [{ starts_at: at(5) }] },
+      })
+    ).body.data[0]
     const moved = await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { key, body: { starts_at: at(6) } })
     expect(moved.body).toMatchObject({ starts_at: at(6), ends_at: at(7) })
     const removed = await api(ctx, 'DELETE', `/api/v1/slots/${slot.id}`, { key })
@@ -167,20 +206,35 @@ describe('consultation slots', () => {
 
   it('refuses to remove or move a held or booked slot, and audits nothing for it', async () => {
     const offer = await givenOffer(consultationBody())
-    const slot = (await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, { key, body: { slots: [{ starts_at: at(5) }] } }))
-      .body.data[0]
-    await ctx.sql.execute({ sql: "update consultation_slots set status = 'booked' where id = ?", args: [slot.id] })
+    const slot = (
+      await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
+        key,
+        body: { slots: [{ starts_at: at(5) }] },
+      })
+    ).body.data[0]
+    await ctx.sql.execute({
+      sql: "update consultation_slots set status = 'booked' where id = ?",
+      args: [slot.id],
+    })
     const audits = await countRows(ctx, 'audit_log')
     expect((await api(ctx, 'DELETE', `/api/v1/slots/${slot.id}`, { key })).status).toBe(409)
-    expect((await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { key, body: { starts_at: at(9) } })).status).toBe(409)
+    expect(
+      (await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { key, body: { starts_at: at(9) } })).status,
+    ).toBe(409)
     expect(await countRows(ctx, 'audit_log')).toBe(audits)
-    const details = await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { key, body: { meeting_details: 'Room 2' } })
+    const details = await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, {
+      key,
+      body: { meeting_details: 'Room 2' },
+    })
     expect(details.body).toMatchObject({ status: 'booked', meeting_details: 'Room 2' })
   })
 
   it('answers 409 for slots on an offer that is not a consultation', async () => {
     const course = await givenOffer(courseBody())
-    const res = await api(ctx, 'POST', `/api/v1/offers/${course}/slots`, { key, body: { slots: [{ starts_at: at(5) }] } })
+    const res = await api(ctx, 'POST', `/api/v1/offers/${course}/slots`, {
+      key,
+      body: { slots: [{ starts_at: at(5) }] },
+    })
     expect(res.status).toBe(409)
   })
 
@@ -188,18 +242,26 @@ describe('consultation slots', () => {
     it("creator B cannot list, add, read, move or remove creator A's slots", async () => {
       const offer = await givenOffer(consultationBody())
       const slot = (
-        await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, { key, body: { slots: [{ starts_at: at(5) }] } })
+        await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
+          key,
+          body: { slots: [{ starts_at: at(5) }] },
+        })
       ).body.data[0]
       const other = { key: (await givenCreator(ctx)).key }
       expect((await api(ctx, 'GET', `/api/v1/offers/${offer}/slots`, other)).status).toBe(404)
       expect(
-        (await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, { ...other, body: { slots: [{ starts_at: at(9) }] } }))
-          .status,
+        (
+          await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
+            ...other,
+            body: { slots: [{ starts_at: at(9) }] },
+          })
+        ).status,
       ).toBe(404)
       expect((await api(ctx, 'GET', `/api/v1/slots/${slot.id}`, other)).status).toBe(404)
-      expect((await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { ...other, body: { starts_at: at(9) } })).status).toBe(
-        404,
-      )
+      expect(
+        (await api(ctx, 'PATCH', `/api/v1/slots/${slot.id}`, { ...other, body: { starts_at: at(9) } }))
+          .status,
+      ).toBe(404)
       expect((await api(ctx, 'DELETE', `/api/v1/slots/${slot.id}`, other)).status).toBe(404)
       expect((await api(ctx, 'GET', `/api/v1/slots/${slot.id}`, { key })).body).toEqual(slot)
     })

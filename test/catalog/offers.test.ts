@@ -9,7 +9,8 @@ beforeEach(async () => {
   key = (await givenCreator(ctx)).key
 })
 
-const create = (body: Record<string, unknown>, as = key) => api(ctx, 'POST', '/api/v1/offers', { key: as, body })
+const create = (body: Record<string, unknown>, as = key) =>
+  api(ctx, 'POST', '/api/v1/offers', { key: as, body })
 
 describe('offers: happy', () => {
   it('creates a tier with a card subscription and a wallet pass, as a draft', async () => {
@@ -52,12 +53,18 @@ describe('offers: happy', () => {
 
   it('publishes an offer and keeps its first publication time', async () => {
     const created = await create(courseBody())
-    const live = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, { key, body: { status: 'live' } })
+    const live = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, {
+      key,
+      body: { status: 'live' },
+    })
     expect(live.body.status).toBe('live')
     expect(live.body.published_at).toBe(new Date(ctx.clock.now()).toISOString())
     ctx.clock.advance(60_000)
     await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, { key, body: { status: 'draft' } })
-    const again = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, { key, body: { status: 'live' } })
+    const again = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, {
+      key,
+      body: { status: 'live' },
+    })
     expect(again.body.published_at).toBe(live.body.published_at)
   })
 
@@ -101,7 +108,10 @@ describe('offers: happy', () => {
     expect(second.body).toEqual(first.body)
     const audits = await ctx.sql.execute("select count(*) as n from audit_log where action = 'offer.archive'")
     expect(audits.rows[0]?.n).toBe(1)
-    const restored = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, { key, body: { status: 'draft' } })
+    const restored = await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, {
+      key,
+      body: { status: 'draft' },
+    })
     expect(restored.body).toMatchObject({ status: 'draft', archived_at: null })
   })
 
@@ -114,9 +124,19 @@ describe('offers: happy', () => {
     await create(groupBody())
     const first = await api(ctx, 'GET', '/api/v1/offers?kind=course&limit=2', { key })
     expect(first.body.data.map((offer: { id: string }) => offer.id)).toEqual([ids[4], ids[3]])
-    const second = await api(ctx, 'GET', `/api/v1/offers?kind=course&limit=2&cursor=${first.body.next_cursor}`, { key })
+    const second = await api(
+      ctx,
+      'GET',
+      `/api/v1/offers?kind=course&limit=2&cursor=${first.body.next_cursor}`,
+      { key },
+    )
     expect(second.body.data.map((offer: { id: string }) => offer.id)).toEqual([ids[2], ids[1]])
-    const third = await api(ctx, 'GET', `/api/v1/offers?kind=course&limit=2&cursor=${second.body.next_cursor}`, { key })
+    const third = await api(
+      ctx,
+      'GET',
+      `/api/v1/offers?kind=course&limit=2&cursor=${second.body.next_cursor}`,
+      { key },
+    )
     expect(third.body.data.map((offer: { id: string }) => offer.id)).toEqual([ids[0]])
     expect(third.body.next_cursor).toBeNull()
     const drafts = await api(ctx, 'GET', '/api/v1/offers?status=live', { key })
@@ -136,17 +156,37 @@ describe('offers: happy', () => {
 
 describe('offers: error', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['a negative amount', courseBody({ prices: [{ amount: -1, currency: 'CNY', interval: 'once' }] }), 'prices.0.amount'],
-    ['a float amount', courseBody({ prices: [{ amount: 199.5, currency: 'CNY', interval: 'once' }] }), 'prices.0.amount'],
-    ['an unknown currency', courseBody({ prices: [{ amount: 100, currency: 'XXX', interval: 'once' }] }), 'prices.0.currency'],
-    ['a string amount', courseBody({ prices: [{ amount: '100', currency: 'CNY', interval: 'once' }] }), 'prices.0.amount'],
+    [
+      'a negative amount',
+      courseBody({ prices: [{ amount: -1, currency: 'CNY', interval: 'once' }] }),
+      'prices.0.amount',
+    ],
+    [
+      'a float amount',
+      courseBody({ prices: [{ amount: 199.5, currency: 'CNY', interval: 'once' }] }),
+      'prices.0.amount',
+    ],
+    [
+      'an unknown currency',
+      courseBody({ prices: [{ amount: 100, currency: 'XXX', interval: 'once' }] }),
+      'prices.0.currency',
+    ],
+    [
+      'a string amount',
+      courseBody({ prices: [{ amount: '100', currency: 'CNY', interval: 'once' }] }),
+      'prices.0.amount',
+    ],
     ['a tier without a rank', tierBody({ rank: undefined }), 'rank'],
     [
       'a tier pass without term_days',
       tierBody({ prices: [{ amount: 100, currency: 'CNY', interval: 'once' }] }),
       'prices.0.term_days',
     ],
-    ['a course sold monthly', courseBody({ prices: [{ amount: 100, currency: 'CNY', interval: 'month' }] }), 'prices.0.interval'],
+    [
+      'a course sold monthly',
+      courseBody({ prices: [{ amount: 100, currency: 'CNY', interval: 'month' }] }),
+      'prices.0.interval',
+    ],
     [
       'mixed currencies',
       tierBody({
@@ -157,13 +197,21 @@ describe('offers: error', () => {
       }),
       'prices',
     ],
-    ['a consultation without duration', consultationBody({ duration_minutes: undefined }), 'duration_minutes'],
+    [
+      'a consultation without duration',
+      consultationBody({ duration_minutes: undefined }),
+      'duration_minutes',
+    ],
     ['a group without an invite', groupBody({ group: { platform: 'telegram' } }), 'group'],
     ['a rank on a course', courseBody({ rank: 2 }), 'rank'],
     ['no prices', courseBody({ prices: [] }), 'prices'],
     ['an unknown kind', courseBody({ kind: 'ebook' }), 'kind'],
     ['an upper-case slug', courseBody({ slug: 'Writing' }), 'slug'],
-    ['a javascript: invite URL', groupBody({ group: { platform: 'other', invite_url: 'javascript:alert(1)' } }), 'group.invite_url'],
+    [
+      'a javascript: invite URL',
+      groupBody({ group: { platform: 'other', invite_url: 'javascript:alert(1)' } }),
+      'group.invite_url',
+    ],
   ]
   for (const [name, body, path] of cases) {
     it(`refuses ${name} with 422 naming ${path}, writing nothing`, async () => {
@@ -192,7 +240,9 @@ describe('offers: error', () => {
 
   it('refuses a tier that includes another tier or an unknown offer', async () => {
     const tier = await create(tierBody())
-    const res = await create(tierBody({ slug: 'top', rank: 2, included_offer_ids: [tier.body.id, 'off_nope'] }))
+    const res = await create(
+      tierBody({ slug: 'top', rank: 2, included_offer_ids: [tier.body.id, 'off_nope'] }),
+    )
     expect(res.status).toBe(422)
     expect(res.body.errors).toEqual([
       { path: 'included_offer_ids.0', message: 'a tier includes courses and groups, not a tier' },
@@ -230,7 +280,10 @@ describe('offers: security', () => {
     const as = { key: other.key }
     expect((await api(ctx, 'GET', `/api/v1/offers/${offer.id}`, as)).status).toBe(404)
     expect((await api(ctx, 'GET', '/api/v1/offers', as)).body.data).toEqual([])
-    const patch = await api(ctx, 'PATCH', `/api/v1/offers/${offer.id}`, { ...as, body: { title: 'Mine now' } })
+    const patch = await api(ctx, 'PATCH', `/api/v1/offers/${offer.id}`, {
+      ...as,
+      body: { title: 'Mine now' },
+    })
     expect(patch.status).toBe(404)
     expect((await api(ctx, 'POST', `/api/v1/offers/${offer.id}/archive`, as)).status).toBe(404)
     const read = await api(ctx, 'GET', `/api/v1/offers/${offer.id}`, { key })
@@ -252,7 +305,9 @@ describe('offers: security', () => {
   })
 
   it('keeps invite URLs out of the audit log', async () => {
-    const created = await create(groupBody({ group: { platform: 'telegram', invite_url: 'https://t.me/+secret' } }))
+    const created = await create(
+      groupBody({ group: { platform: 'telegram', invite_url: 'https://t.me/+secret' } }),
+    )
     await api(ctx, 'PATCH', `/api/v1/offers/${created.body.id}`, {
       key,
       body: { group: { invite_url: 'https://t.me/+secret2' } },
