@@ -16,7 +16,8 @@ export interface Benefit {
  * For each tier, the benefits it grants, own first then lower ranks' (highest first), each included offer once.
  * Pure: pass all of a creator's tiers and their benefit rows.
  */
-export function benefitsByTier<B extends Benefit>(tiers: RankedTier[], benefits: B[]): Map<string, B[]> {
+export function benefitsByTier<B extends Benefit>(listed: RankedTier[], benefits: B[]): Map<string, B[]> {
+  const tiers = [...new Map(listed.map((tier) => [tier.id, tier])).values()]
   const byRankDescending = [...tiers].sort((a, b) => (b.rank ?? 0) - (a.rank ?? 0))
   const result = new Map<string, B[]>()
   for (const tier of tiers) {

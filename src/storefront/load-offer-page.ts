@@ -32,7 +32,7 @@ export async function loadOfferPage(
     selectPublicCreator(db, creatorSlug),
     selectLiveOffers(db, scope),
     selectActivePrices(db, scope),
-    selectTierBenefits(db, scope),
+    selectTierBenefits(db, creatorSlug),
     selectFreeSlotCounts(db, scope, clock.now()),
     selectGroupFacts(db, scope),
     selectLessonOutline(db, scope),

@@ -33,7 +33,7 @@ export async function loadStorefront(
     selectPublicCreator(db, creatorSlug),
     selectLiveOffers(db, scope),
     selectActivePrices(db, scope),
-    selectTierBenefits(db, scope),
+    selectTierBenefits(db, creatorSlug),
     selectFreeSlotCounts(db, scope, clock.now()),
     selectGroupFacts(db, scope),
     selectPostTeasers(db, creatorSlug, postTeaserCount),

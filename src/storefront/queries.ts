@@ -86,11 +86,16 @@ export function selectActivePrices(db: Db, scope: OfferScope) {
 
 const included = alias(offers, 'included')
 
-/** What each live tier includes. Only live included offers are named: a draft's title is not public yet. */
-export function selectTierBenefits(db: Db, scope: OfferScope) {
+/**
+ * What each of the creator's live tiers includes, with the tier's rank: a tier also grants lower tiers'
+ * benefits, so even a single tier's page reads the whole ladder. Only live included offers are named: a draft's
+ * title is not public yet.
+ */
+export function selectTierBenefits(db: Db, creatorSlug: string) {
   return db
     .select({
       tierOfferId: tierBenefits.tierOfferId,
+      tierRank: offers.rank,
       kind: included.kind,
       slug: included.slug,
       title: included.title,
@@ -106,7 +111,7 @@ export function selectTierBenefits(db: Db, scope: OfferScope) {
         eq(included.status, 'live'),
       ),
     )
-    .where(and(liveOffers(scope), eq(offers.kind, 'tier')))
+    .where(and(liveOffers({ creatorSlug }), eq(offers.kind, 'tier')))
     .orderBy(asc(included.position), asc(included.createdAt), asc(included.id))
 }
 

@@ -64,7 +64,11 @@ export function assembleOffers(rows: {
   slotCounts: Rows<typeof selectFreeSlotCounts>
   groups: Rows<typeof selectGroupFacts>
 }): StorefrontOffer[] {
-  const tiers = rows.offers.filter((offer) => offer.kind === 'tier')
+  // The ladder needs every live tier's rank, also of tiers not on this page; benefit rows carry them.
+  const tiers = [
+    ...rows.offers.filter((offer) => offer.kind === 'tier'),
+    ...rows.benefits.map((benefit) => ({ id: benefit.tierOfferId, rank: benefit.tierRank })),
+  ]
   const included = benefitsByTier(
     tiers,
     rows.benefits.map((benefit) => ({ ...benefit, includedOfferId: benefit.slug })),
