@@ -12,6 +12,7 @@ import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
 import type { AppEnv } from './app-env'
 import { catalogRoutes } from './catalog/routes'
+import { checkoutRoutes } from './checkout/routes'
 import type { Deps } from './deps'
 import { validationHook } from './lib/openapi'
 import {
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', catalogRoutes(deps))
   app.route('/api/v1', postRoutes(deps))
   app.route('/', storefrontRoutes(deps))
+  app.route('/', checkoutRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -2,6 +2,7 @@
  * Everything a verb may touch from the outside world. `createApp(deps)` receives it; the runtimes differ only
  * in how they build it (src/node.ts, src/worker.ts). Verbs take `Pick<Deps, …>` of what they use.
  */
+import type { Stripe } from './billing/stripe-client'
 import type { Config } from './config'
 import type { Db } from './db/client'
 import type { Logger } from './lib/logger'
@@ -12,4 +13,6 @@ export interface Deps {
   config: Config
   clock: Clock
   logger: Logger
+  /** Null when no STRIPE_SECRET_KEY is set (Node only: the local test checkout stands in). */
+  stripe: Stripe | null
 }

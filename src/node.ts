@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
+import { createStripe } from './billing/stripe-client'
 import { parseConfig } from './config'
 import { dbFromLibsql } from './db/client'
 import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
@@ -27,6 +28,7 @@ async function main() {
     config: { ...config, PUBLIC_URL: publicUrl, SESSION_SECRET: config.SESSION_SECRET ?? randomToken(32) },
     clock: systemClock,
     logger,
+    stripe: config.STRIPE_SECRET_KEY ? createStripe(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
   }
   const seeded = await seedDemo(deps)
   const app = createApp(deps)

@@ -6,6 +6,7 @@
  */
 import { createClient } from '@libsql/client/web'
 import { createApp } from './app'
+import { createStripe } from './billing/stripe-client'
 import { ConfigError, parseConfig } from './config'
 import { dbFromD1, dbFromLibsql } from './db/client'
 import type { Deps } from './deps'
@@ -38,7 +39,14 @@ function build(env: WorkerEnv): Built {
           }),
         )
       : dbFromD1(env.DB as D1Database)
-    const deps: Deps = { db, config, clock: systemClock, logger: createLogger(config.LOG_LEVEL) }
+    const deps: Deps = {
+      db,
+      config,
+      clock: systemClock,
+      logger: createLogger(config.LOG_LEVEL),
+      // parseConfig guarantees the key on Workers: there is no local checkout here.
+      stripe: createStripe(config.STRIPE_SECRET_KEY ?? '', config.STRIPE_API_BASE),
+    }
     result = { app: createApp(deps) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { createCreator } from '../src/accounts/creators'
 import { createApp } from '../src/app'
+import type { Stripe } from '../src/billing/stripe-client'
 import { parseConfig } from '../src/config'
 import { countRoundTrips, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
 import { applyMigrations } from '../src/db/migrate'
@@ -59,7 +60,10 @@ function testRoot(): string {
 }
 
 /** A fresh database file in a temp folder, migrated, with an app over it. */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: { stripe?: Stripe } = {},
+): Promise<TestContext> {
   const dir = mkdtempSync(join(testRoot(), 'db-'))
   const url = `file:${join(dir, 'test.db')}`
   const sql = createClient({ url })
@@ -72,6 +76,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     config: parseConfig({ ADMIN_TOKEN: adminToken, PUBLIC_URL: 'http://localhost:8787', ...env }, 'node'),
     clock,
     logger,
+    stripe: options.stripe ?? null,
   }
   return { deps, app: createApp(deps), roundTrips, clock, logger, sql }
 }
