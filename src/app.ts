@@ -11,6 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
 import type { AppEnv } from './app-env'
+import { billingRoutes } from './billing/routes'
 import { catalogRoutes } from './catalog/routes'
 import { checkoutRoutes } from './checkout/routes'
 import type { Deps } from './deps'
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', postRoutes(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
+  app.route('/', billingRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,0 +1,46 @@
+/**
+ * The webhook ledger: one `stripe_events` row per Stripe event id, written in the same batch as the event's
+ * effects. Stripe retries any non-2xx for three days; a replayed event must be a no-op, and a failed one must
+ * leave no trace so the retry applies it whole.
+ */
+import { eq } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { stripeEvents } from '../db/schema'
+import type { Deps } from '../deps'
+
+export type EventOutcome = 'processed' | 'duplicate' | 'ignored'
+
+export function ledgerRow(event: Stripe.Event, now: number, via: string): typeof stripeEvents.$inferInsert {
+  const object = event.data.object as { id?: unknown }
+  return {
+    id: event.id,
+    type: event.type,
+    createdAt: event.created * 1000,
+    objectId: typeof object.id === 'string' ? object.id : null,
+    receivedAt: now,
+    processedAt: now,
+    via,
+    payload: JSON.stringify(event),
+  }
+}
+
+/** Records an event that changes nothing here (an unknown type): still answered 2xx, still deduplicated. */
+export async function recordOnly(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  event: Stripe.Event,
+  via: string,
+): Promise<EventOutcome> {
+  const [inserted] = await db.batch([
+    db
+      .insert(stripeEvents)
+      .values(ledgerRow(event, clock.now(), via))
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id }),
+  ])
+  return inserted.length ? 'ignored' : 'duplicate'
+}
+
+export async function ledgerEntry({ db }: Pick<Deps, 'db'>, eventId: string) {
+  const [row] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId))
+  return row ?? null
+}

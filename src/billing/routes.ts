@@ -1,0 +1,45 @@
+/**
+ * `POST /webhooks/stripe`: verify the signature on the raw body, then process the event through the ledger.
+ * Bad, stale, missing or tampered signatures answer 400 and write nothing; a database failure answers 5xx so
+ * Stripe retries (the event's batch either fully applied or not at all).
+ */
+import { Hono } from 'hono'
+import Stripe from 'stripe'
+import type { AppEnv } from '../app-env'
+import type { Deps } from '../deps'
+import { badRequest, serviceUnavailable } from '../lib/problem'
+import { processStripeEvent } from './process-event'
+
+/** Stripe's default: a signature older than five minutes is refused (replay protection). */
+export const signatureToleranceSeconds = 300
+
+// Web Crypto: the same verifier on Node and Workers (node:crypto does not exist on Workers).
+const cryptoProvider = Stripe.createSubtleCryptoProvider()
+
+export function billingRoutes(deps: Deps) {
+  return new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
+    const secret = deps.config.STRIPE_WEBHOOK_SECRET
+    if (!secret) throw serviceUnavailable('Webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset).')
+    const signature = c.req.header('stripe-signature')
+    if (!signature) throw badRequest('Missing Stripe-Signature header.')
+    const payload = await c.req.text()
+    let event: Stripe.Event
+    try {
+      event = await Stripe.webhooks.constructEventAsync(
+        payload,
+        signature,
+        secret,
+        signatureToleranceSeconds,
+        cryptoProvider,
+        // Milliseconds: the SDK divides by 1000 itself. From the clock, so tests can move time.
+        deps.clock.now(),
+      )
+    } catch (error) {
+      deps.logger.warn('webhook signature refused', { requestId: c.var.requestId, reason: String(error) })
+      throw badRequest('The Stripe-Signature does not match this payload and secret, or is too old.')
+    }
+    const outcome = await processStripeEvent(deps, event, 'webhook')
+    deps.logger.info('stripe event', { eventId: event.id, type: event.type, outcome })
+    return c.json({ received: true, outcome }, 200)
+  })
+}

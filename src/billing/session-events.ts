@@ -1,0 +1,176 @@
+/**
+ * Checkout Session events for one-time payments (courses, groups, consultations, tier passes):
+ * completed / async_payment_succeeded grant, async_payment_failed / expired close the order and free its slot.
+ *
+ * One read batch (ledger row, order, the buyer's running entitlements for the offer), a pure decision, one write
+ * batch that also records the event in the ledger — so an event is applied entirely or not at all. Every write is
+ * guarded in SQL as well (order status, unique entitlement per order, one grant change per entitlement), so two
+ * deliveries of the same fact racing each other still leave one grant.
+ */
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type Stripe from 'stripe'
+import { writeBatch } from '../db/client'
+import { buyers, consultationSlots, entitlements, orders, stripeEvents } from '../db/schema'
+import type { Deps } from '../deps'
+import { newId } from '../lib/ids'
+import { type EventOutcome, ledgerRow } from './ledger'
+import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+export async function handleSessionEvent(
+  { db, clock, logger }: Pick<Deps, 'db' | 'clock' | 'logger'>,
+  event: Stripe.Event,
+  via: string,
+): Promise<EventOutcome> {
+  const session = event.data.object as Stripe.Checkout.Session
+  const orderId = session.metadata?.order_id ?? session.client_reference_id ?? ''
+  const sessionEmail = session.customer_details?.email ?? session.customer_email ?? null
+  const now = clock.now()
+
+  const [seen, orderRows] = await db.batch([
+    db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)),
+    db.select().from(orders).where(eq(orders.id, orderId)),
+  ])
+  if (seen.length) return 'duplicate'
+  const order = orderRows[0]
+  if (!order || session.mode !== 'payment') {
+    // Not one of ours, or a subscription checkout (access follows the subscription's own events).
+    await db
+      .insert(stripeEvents)
+      .values(ledgerRow(event, now, via))
+      .onConflictDoNothing()
+    return 'ignored'
+  }
+
+  const decision = decideOrder(order.status, event.type as SessionEventType, session.payment_status)
+  const email = normaliseEmail(sessionEmail ?? order.email ?? '')
+  if (decision.grant && !email) {
+    logger.error('paid checkout without an email; cannot grant', { eventId: event.id, orderId })
+    await db.insert(stripeEvents).values({ ...ledgerRow(event, now, via), error: 'no buyer email' })
+    return 'ignored'
+  }
+
+  const running = decision.grant
+    ? await db
+        .select({ endsAt: entitlements.endsAt })
+        .from(entitlements)
+        .innerJoin(buyers, eq(buyers.id, entitlements.buyerId))
+        .where(
+          and(
+            eq(buyers.email, email),
+            eq(entitlements.offerId, order.offerId),
+            inArray(entitlements.state, ['active', 'grace']),
+          ),
+        )
+    : []
+
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .insert(stripeEvents)
+      .values(ledgerRow(event, now, via))
+      .onConflictDoNothing(),
+  ]
+  const buyerId = sql`(select id from buyers where email = ${email})`
+  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : null
+
+  if (decision.grant) {
+    statements.push(
+      db
+        .insert(buyers)
+        .values({ id: newId('buyer', now), email, createdAt: now, updatedAt: now })
+        .onConflictDoNothing({ target: buyers.email }),
+      db
+        .update(orders)
+        .set({
+          status: 'paid',
+          buyerId,
+          email,
+          checkoutSessionId: session.id,
+          paymentIntentId: paymentIntent,
+          paidAt: now,
+          updatedAt: now,
+        })
+        .where(and(eq(orders.id, order.id), inArray(orders.status, ['open', 'expired', 'failed']))),
+    )
+    const window = accessWindow(
+      now,
+      order.termDays,
+      running.map((row) => row.endsAt),
+    )
+    const entitlementId = newId('entitlement', now)
+    statements.push(
+      db
+        .insert(entitlements)
+        .values({
+          id: entitlementId,
+          creatorId: order.creatorId,
+          buyerId,
+          offerId: order.offerId,
+          source: 'order',
+          sourceId: order.id,
+          startsAt: window.startsAt,
+          endsAt: window.endsAt,
+          state: 'active',
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing(),
+      db.run(sql`insert into entitlement_changes (id, creator_id, entitlement_id, change, cause_type, cause_id,
+          state_after, ends_at_after, at)
+        select ${newId('entitlementChange', now)}, e.creator_id, e.id, 'grant', 'stripe_event', ${event.id},
+          e.state, e.ends_at, ${now}
+        from entitlements e
+        where e.source = 'order' and e.source_id = ${order.id} and e.offer_id = ${order.offerId}
+          and not exists (select 1 from entitlement_changes c where c.entitlement_id = e.id and c.change = 'grant')`),
+    )
+    if (order.slotId)
+      statements.push(
+        db
+          .update(consultationSlots)
+          .set({ status: 'booked', buyerId, holdExpiresAt: null, updatedAt: now })
+          .where(and(eq(consultationSlots.id, order.slotId), eq(consultationSlots.orderId, order.id))),
+      )
+  } else if (decision.status !== order.status) {
+    statements.push(
+      db
+        .update(orders)
+        .set({ status: decision.status, checkoutSessionId: session.id, updatedAt: now })
+        .where(and(eq(orders.id, order.id), eq(orders.status, order.status))),
+    )
+  } else {
+    // Nothing changes the order (a replayed or stale fact), but remember what Stripe told us.
+    statements.push(
+      db
+        .update(orders)
+        .set({
+          checkoutSessionId: session.id,
+          ...(sessionEmail ? { email: normaliseEmail(sessionEmail) } : {}),
+        })
+        .where(
+          and(
+            eq(orders.id, order.id),
+            or(isNull(orders.checkoutSessionId), eq(orders.checkoutSessionId, session.id)),
+          ),
+        ),
+    )
+  }
+  if (decision.releaseSlot && order.slotId)
+    statements.push(
+      db
+        .update(consultationSlots)
+        .set({ status: 'free', orderId: null, holdExpiresAt: null, updatedAt: now })
+        .where(
+          and(
+            eq(consultationSlots.id, order.slotId),
+            eq(consultationSlots.orderId, order.id),
+            eq(consultationSlots.status, 'held'),
+          ),
+        ),
+    )
+  await writeBatch(db, statements)
+  return 'processed'
+}

@@ -1,0 +1,277 @@
+import Stripe from 'stripe'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { orders } from '../../src/db/schema'
+import { newId } from '../../src/lib/ids'
+import { dayMs } from '../../src/lib/time'
+import { consultationBody, courseBody, groupBody } from '../catalog/builders'
+import { api, countRows, createTestContext, givenCreator, type TestContext } from '../helpers'
+
+const secret = 'whsec_test_webhook_0123456789'
+let ctx: TestContext
+let key: string
+
+beforeEach(async () => {
+  ctx = await createTestContext({ STRIPE_WEBHOOK_SECRET: secret })
+  key = (await givenCreator(ctx)).key
+})
+
+async function givenOrder(
+  offerBody: Record<string, unknown>,
+  overrides: Partial<typeof orders.$inferInsert> = {},
+) {
+  const offer = (await api(ctx, 'POST', '/api/v1/offers', { key, body: { ...offerBody, status: 'live' } }))
+    .body
+  const price = offer.prices[0]
+  const now = ctx.clock.now()
+  const order = {
+    id: newId('order', now),
+    creatorId: (await ctx.sql.execute('select id from creators limit 1')).rows[0]?.id as string,
+    offerId: offer.id as string,
+    priceId: price.id as string,
+    mode: 'payment' as const,
+    amount: price.amount as number,
+    currency: price.currency as string,
+    termDays: price.term_days as number | null,
+    status: 'open' as const,
+    expiresAt: now + 30 * 60_000,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  }
+  await ctx.deps.db.insert(orders).values(order)
+  return { order, offer }
+}
+
+let sequence = 0
+function sessionEvent(
+  type: string,
+  orderId: string,
+  overrides: { payment_status?: string; email?: string; mode?: string } = {},
+): Stripe.Event {
+  sequence++
+  return {
+    id: `evt_test_${sequence}_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(ctx.clock.now() / 1000),
+    type,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: {
+      object: {
+        id: `cs_test_${orderId}`,
+        object: 'checkout.session',
+        mode: overrides.mode ?? 'payment',
+        status: type === 'checkout.session.expired' ? 'expired' : 'complete',
+        payment_status: overrides.payment_status ?? 'paid',
+        client_reference_id: orderId,
+        metadata: { order_id: orderId },
+        customer_details: { email: overrides.email ?? 'Reader@Example.com' },
+        payment_intent: `pi_${orderId}`,
+      },
+    },
+  } as unknown as Stripe.Event
+}
+
+function post(event: Stripe.Event | string, headerOverride?: string) {
+  const payload = typeof event === 'string' ? event : JSON.stringify(event)
+  const header =
+    headerOverride ??
+    Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret,
+      timestamp: Math.floor(ctx.clock.now() / 1000),
+    })
+  return ctx.app.request('/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+    body: payload,
+  })
+}
+
+async function entitlementsOf(email: string) {
+  const result = await ctx.sql.execute({
+    sql: `select e.* from entitlements e join buyers b on b.id = e.buyer_id where b.email = ? order by e.starts_at`,
+    args: [email],
+  })
+  return result.rows
+}
+
+describe('POST /webhooks/stripe: happy', () => {
+  it('grants a paid course once, creating the buyer by normalised email, with history', async () => {
+    const { order } = await givenOrder(courseBody())
+    const event = sessionEvent('checkout.session.completed', order.id)
+    const res = await post(event)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ received: true, outcome: 'processed' })
+    const [entitlement] = await entitlementsOf('reader@example.com')
+    expect(entitlement).toMatchObject({
+      source: 'order',
+      source_id: order.id,
+      state: 'active',
+      ends_at: null,
+    })
+    const saved = await ctx.sql.execute({
+      sql: 'select status, buyer_id, email from orders where id = ?',
+      args: [order.id],
+    })
+    expect(saved.rows[0]).toMatchObject({ status: 'paid', email: 'reader@example.com' })
+    const changes = await ctx.sql.execute('select change, cause_id from entitlement_changes')
+    expect(changes.rows).toEqual([expect.objectContaining({ change: 'grant', cause_id: event.id })])
+  })
+
+  it('treats a redelivered event as a no-op', async () => {
+    const { order } = await givenOrder(courseBody())
+    const event = sessionEvent('checkout.session.completed', order.id)
+    await post(event)
+    const again = await post(event)
+    expect(await again.json()).toMatchObject({ outcome: 'duplicate' })
+    expect(await countRows(ctx, 'entitlements')).toBe(1)
+    expect(await countRows(ctx, 'entitlement_changes')).toBe(1)
+    expect(await countRows(ctx, 'stripe_events')).toBe(1)
+  })
+
+  it('grants once when completed and async success race each other', async () => {
+    const { order } = await givenOrder(courseBody())
+    const results = await Promise.all([
+      post(sessionEvent('checkout.session.completed', order.id)),
+      post(sessionEvent('checkout.session.async_payment_succeeded', order.id)),
+      post(sessionEvent('checkout.session.completed', order.id)),
+    ])
+    expect(results.map((res) => res.status)).toEqual([200, 200, 200])
+    expect(await countRows(ctx, 'entitlements')).toBe(1)
+    expect(await countRows(ctx, 'entitlement_changes')).toBe(1)
+    expect(await countRows(ctx, 'buyers')).toBe(1)
+  })
+
+  it('waits for an async wallet payment, then grants', async () => {
+    const { order } = await givenOrder(groupBody())
+    await post(sessionEvent('checkout.session.completed', order.id, { payment_status: 'unpaid' }))
+    expect(await countRows(ctx, 'entitlements')).toBe(0)
+    await post(sessionEvent('checkout.session.async_payment_succeeded', order.id))
+    const [entitlement] = await entitlementsOf('reader@example.com')
+    expect(entitlement?.ends_at).toBe(ctx.clock.now() + 365 * dayMs)
+  })
+
+  it('extends a second pass from the end of the running one', async () => {
+    const first = await givenOrder(groupBody())
+    await post(sessionEvent('checkout.session.completed', first.order.id))
+    ctx.clock.advance(100 * dayMs)
+    const secondId = newId('order', ctx.clock.now())
+    await ctx.deps.db.insert(orders).values({ ...first.order, id: secondId, status: 'open' })
+    await post(sessionEvent('checkout.session.completed', secondId))
+    const rows = await entitlementsOf('reader@example.com')
+    expect(rows).toHaveLength(2)
+    expect(rows[1]?.starts_at).toBe(rows[0]?.ends_at)
+  })
+
+  it('closes an expired order and frees its held slot; a later payment still wins', async () => {
+    const { order } = await givenOrder(consultationBody())
+    const slotStart = new Date(ctx.clock.now() + dayMs).toISOString()
+    const offerId = order.offerId
+    const slot = (
+      await api(ctx, 'POST', `/api/v1/offers/${offerId}/slots`, {
+        key,
+        body: { slots: [{ starts_at: slotStart }] },
+      })
+    ).body.data[0]
+    await ctx.sql.execute({
+      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
+      args: [order.id, slot.id],
+    })
+    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    await post(sessionEvent('checkout.session.expired', order.id, { payment_status: 'unpaid' }))
+    const freed = await ctx.sql.execute('select status, order_id from consultation_slots')
+    expect(freed.rows[0]).toMatchObject({ status: 'free', order_id: null })
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('expired')
+    // Stripe delivered the expiry first, but the payment is the newer fact.
+    await post(sessionEvent('checkout.session.async_payment_succeeded', order.id))
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('paid')
+    expect(await countRows(ctx, 'entitlements')).toBe(1)
+  })
+
+  it('books the held slot when the consultation is paid', async () => {
+    const { order } = await givenOrder(consultationBody())
+    const slot = (
+      await api(ctx, 'POST', `/api/v1/offers/${order.offerId}/slots`, {
+        key,
+        body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
+      })
+    ).body.data[0]
+    await ctx.sql.execute({
+      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
+      args: [order.id, slot.id],
+    })
+    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    await post(sessionEvent('checkout.session.completed', order.id))
+    const booked = await ctx.sql.execute(
+      'select s.status, b.email from consultation_slots s join buyers b on b.id = s.buyer_id',
+    )
+    expect(booked.rows[0]).toMatchObject({ status: 'booked', email: 'reader@example.com' })
+  })
+
+  it('records an unknown event type and answers 2xx', async () => {
+    const event = {
+      ...sessionEvent('checkout.session.completed', 'ord_x'),
+      type: 'product.created',
+    } as Stripe.Event
+    const res = await post(event)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ outcome: 'ignored' })
+    expect(await countRows(ctx, 'stripe_events')).toBe(1)
+  })
+})
+
+describe('POST /webhooks/stripe: security', () => {
+  it('refuses missing, wrong, tampered and stale signatures with 400, writing nothing', async () => {
+    const { order } = await givenOrder(courseBody())
+    const event = sessionEvent('checkout.session.completed', order.id)
+    const payload = JSON.stringify(event)
+    const now = Math.floor(ctx.clock.now() / 1000)
+    const attempts = [
+      await ctx.app.request('/webhooks/stripe', { method: 'POST', body: payload }),
+      await post(
+        payload,
+        Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other', timestamp: now }),
+      ),
+      await post(
+        payload.replace('Reader@Example.com', 'thief@example.com'),
+        Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: now }),
+      ),
+      await post(
+        payload,
+        Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: now - 301 }),
+      ),
+      await post(payload, 'garbage'),
+    ]
+    for (const [index, res] of attempts.entries()) {
+      expect(res.status, `attempt ${index}`).toBe(400)
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+    }
+    expect(await countRows(ctx, 'stripe_events')).toBe(0)
+    expect(await countRows(ctx, 'entitlements')).toBe(0)
+    expect(await countRows(ctx, 'buyers')).toBe(0)
+  })
+})
+
+describe('POST /webhooks/stripe: database failure', () => {
+  it('answers 5xx with nothing half-written, and the retry applies the event', async () => {
+    const { order } = await givenOrder(courseBody())
+    const event = sessionEvent('checkout.session.completed', order.id)
+    // Break the entitlement insert only: the ledger row, buyer and order update share its batch.
+    await ctx.sql.execute(
+      "create trigger fail_grant before insert on entitlements begin select raise(abort, 'disk on fire'); end",
+    )
+    const failed = await post(event)
+    expect(failed.status).toBe(500)
+    expect(await countRows(ctx, 'stripe_events')).toBe(0)
+    expect(await countRows(ctx, 'buyers')).toBe(0)
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('open')
+    expect(JSON.stringify(ctx.logger.lines)).toContain('disk on fire')
+    await ctx.sql.execute('drop trigger fail_grant')
+    const retried = await post(event)
+    expect(retried.status).toBe(200)
+    expect(await countRows(ctx, 'entitlements')).toBe(1)
+  })
+})
