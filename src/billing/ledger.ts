@@ -3,10 +3,11 @@
  * effects. Stripe retries any non-2xx for three days; a replayed event must be a no-op, and a failed one must
  * leave no trace so the retry applies it whole.
  */
-import { eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
+import { type MoneyFact, moneyFactTypes } from './charge-rules'
 
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored'
 
@@ -17,6 +18,7 @@ export function ledgerRow(event: Stripe.Event, now: number, via: string): typeof
     type: event.type,
     createdAt: event.created * 1000,
     objectId: typeof object.id === 'string' ? object.id : null,
+    paymentIntentId: paymentIntentOf(event),
     receivedAt: now,
     processedAt: now,
     via,
@@ -43,4 +45,28 @@ export async function recordOnly(
 export async function ledgerEntry({ db }: Pick<Deps, 'db'>, eventId: string) {
   const [row] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId))
   return row ?? null
+}
+
+/** The PaymentIntent an event is about, for sessions, charges and disputes alike. */
+export function paymentIntentOf(event: Stripe.Event): string | null {
+  const object = event.data.object as { payment_intent?: unknown }
+  return typeof object.payment_intent === 'string' ? object.payment_intent : null
+}
+
+/** Every stored money fact (refunds, disputes) about one PaymentIntent: one query, any arrival order. */
+export function moneyFactsQuery(db: Deps['db'], paymentIntentId: string | null) {
+  return db
+    .select({ payload: stripeEvents.payload })
+    .from(stripeEvents)
+    .where(
+      and(
+        eq(stripeEvents.paymentIntentId, paymentIntentId ?? ''),
+        inArray(stripeEvents.type, [...moneyFactTypes]),
+      ),
+    )
+}
+
+export function toMoneyFact(payload: string): MoneyFact {
+  const event = JSON.parse(payload) as Stripe.Event
+  return { type: event.type, created: event.created, object: event.data.object as MoneyFact['object'] }
 }

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../deps'
+import { handleChargeEvent } from './charge-events'
 import { type EventOutcome, recordOnly } from './ledger'
 import { handleSessionEvent } from './session-events'
 
@@ -19,6 +20,9 @@ const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.async_payment_succeeded': handleSessionEvent,
   'checkout.session.async_payment_failed': handleSessionEvent,
   'checkout.session.expired': handleSessionEvent,
+  'charge.refunded': handleChargeEvent,
+  'charge.dispute.created': handleChargeEvent,
+  'charge.dispute.closed': handleChargeEvent,
 }
 
 export async function processStripeEvent(

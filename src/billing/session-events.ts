@@ -14,7 +14,8 @@ import { writeBatch } from '../db/client'
 import { buyers, consultationSlots, entitlements, orders, stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
-import { type EventOutcome, ledgerRow } from './ledger'
+import { paymentVerdict } from './charge-rules'
+import { type EventOutcome, ledgerRow, moneyFactsQuery, toMoneyFact } from './ledger'
 import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
 
 export function normaliseEmail(email: string): string {
@@ -31,9 +32,12 @@ export async function handleSessionEvent(
   const sessionEmail = session.customer_details?.email ?? session.customer_email ?? null
   const now = clock.now()
 
-  const [seen, orderRows] = await db.batch([
+  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : null
+  const [seen, orderRows, facts] = await db.batch([
     db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)),
     db.select().from(orders).where(eq(orders.id, orderId)),
+    // A refund or dispute Stripe delivered before this purchase event: remembered, so the grant is not applied.
+    moneyFactsQuery(db, paymentIntent),
   ])
   if (seen.length) return 'duplicate'
   const order = orderRows[0]
@@ -75,7 +79,7 @@ export async function handleSessionEvent(
       .onConflictDoNothing(),
   ]
   const buyerId = sql`(select id from buyers where email = ${email})`
-  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : null
+  const verdict = paymentVerdict(facts.map((row) => toMoneyFact(row.payload)))
 
   if (decision.grant) {
     statements.push(
@@ -86,7 +90,8 @@ export async function handleSessionEvent(
       db
         .update(orders)
         .set({
-          status: 'paid',
+          status: verdict.orderStatus,
+          refundedAmount: verdict.refundedAmount,
           buyerId,
           email,
           checkoutSessionId: session.id,
@@ -96,6 +101,8 @@ export async function handleSessionEvent(
         })
         .where(and(eq(orders.id, order.id), inArray(orders.status, ['open', 'expired', 'failed']))),
     )
+  }
+  if (decision.grant && verdict.accessAllowed) {
     const window = accessWindow(
       now,
       order.termDays,
@@ -158,7 +165,7 @@ export async function handleSessionEvent(
         ),
     )
   }
-  if (decision.releaseSlot && order.slotId)
+  if ((decision.releaseSlot || (decision.grant && !verdict.accessAllowed)) && order.slotId)
     statements.push(
       db
         .update(consultationSlots)

@@ -420,6 +420,11 @@ export const stripeEvents = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** The main object's id (cs_…, sub_…, ch_…), to find events about one object. */
     objectId: text('object_id'),
+    /**
+     * The PaymentIntent the event concerns (sessions, charges, disputes): every money fact about one payment,
+     * whatever order Stripe delivered them in, is found by this key.
+     */
+    paymentIntentId: text('payment_intent_id'),
     receivedAt: integer('received_at').notNull(),
     processedAt: integer('processed_at'),
     /** `webhook`, `reconcile` or `checkout_success`. */
@@ -430,6 +435,7 @@ export const stripeEvents = sqliteTable(
   (t) => [
     index('stripe_events_object_idx').on(t.objectId),
     index('stripe_events_created_idx').on(t.createdAt),
+    index('stripe_events_payment_intent_idx').on(t.paymentIntentId),
   ],
 )
 

@@ -275,3 +275,116 @@ describe('POST /webhooks/stripe: database failure', () => {
     expect(await countRows(ctx, 'entitlements')).toBe(1)
   })
 })
+
+function chargeEvent(
+  type: string,
+  orderId: string,
+  object: Record<string, unknown>,
+  created?: number,
+): Stripe.Event {
+  sequence++
+  return {
+    id: `evt_charge_${sequence}_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: created ?? Math.floor(ctx.clock.now() / 1000) + sequence,
+    type,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object: { payment_intent: `pi_${orderId}`, ...object } },
+  } as unknown as Stripe.Event
+}
+
+const fullRefund = (orderId: string) =>
+  chargeEvent('charge.refunded', orderId, {
+    id: `ch_${orderId}`,
+    amount: 19900,
+    amount_refunded: 19900,
+    refunded: true,
+  })
+
+async function states() {
+  const rows = await ctx.sql.execute(
+    'select e.state, o.status from entitlements e join orders o on o.id = e.source_id',
+  )
+  return rows.rows.map((row) => `${row.state}/${row.status}`)
+}
+
+describe('refunds and disputes', () => {
+  it('revokes on a full refund, with history, and ignores a partial one', async () => {
+    const { order } = await givenOrder(courseBody())
+    await post(sessionEvent('checkout.session.completed', order.id))
+    await post(chargeEvent('charge.refunded', order.id, { id: 'ch_1', amount: 19900, amount_refunded: 5000 }))
+    expect(await states()).toEqual(['active/paid'])
+    const refund = fullRefund(order.id)
+    await post(refund)
+    expect(await states()).toEqual(['revoked/refunded'])
+    const history = await ctx.sql.execute(
+      'select change, cause_id from entitlement_changes order by at, change',
+    )
+    expect(history.rows.map((row) => row.change)).toEqual(['grant', 'revoke'])
+    expect(history.rows[1]?.cause_id).toBe(refund.id)
+    expect((await ctx.sql.execute('select refunded_amount from orders')).rows[0]?.refunded_amount).toBe(19900)
+  })
+
+  it('remembers a refund that arrives before its purchase, so the late grant is not applied', async () => {
+    const { order } = await givenOrder(courseBody())
+    await post(fullRefund(order.id))
+    await post(sessionEvent('checkout.session.completed', order.id))
+    expect(await countRows(ctx, 'entitlements')).toBe(0)
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('refunded')
+  })
+
+  it('revokes on a dispute and restores when it is won, in either delivery order', async () => {
+    for (const order of ['created-first', 'closed-first']) {
+      const { order: row } = await givenOrder(courseBody({ slug: order }))
+      await post(sessionEvent('checkout.session.completed', row.id))
+      const created = chargeEvent(
+        'charge.dispute.created',
+        row.id,
+        { id: `dp_${order}`, status: 'needs_response' },
+        100,
+      )
+      const closed = chargeEvent('charge.dispute.closed', row.id, { id: `dp_${order}`, status: 'won' }, 200)
+      const sequenceOfEvents = order === 'created-first' ? [created, closed] : [closed, created]
+      await post(sequenceOfEvents[0] as Stripe.Event)
+      await post(sequenceOfEvents[1] as Stripe.Event)
+    }
+    expect(await states()).toEqual(['active/paid', 'active/paid'])
+  })
+
+  it('keeps access revoked when a dispute is lost', async () => {
+    const { order } = await givenOrder(courseBody())
+    await post(sessionEvent('checkout.session.completed', order.id))
+    await post(chargeEvent('charge.dispute.created', order.id, { id: 'dp_1', status: 'needs_response' }))
+    expect(await states()).toEqual(['revoked/disputed'])
+    await post(chargeEvent('charge.dispute.closed', order.id, { id: 'dp_1', status: 'lost' }))
+    expect(await states()).toEqual(['revoked/disputed'])
+  })
+
+  it('frees the slot of a fully refunded consultation', async () => {
+    const { order } = await givenOrder(consultationBody())
+    const slot = (
+      await api(ctx, 'POST', `/api/v1/offers/${order.offerId}/slots`, {
+        key,
+        body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
+      })
+    ).body.data[0]
+    await ctx.sql.execute({
+      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
+      args: [order.id, slot.id],
+    })
+    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    await post(sessionEvent('checkout.session.completed', order.id))
+    await post(
+      chargeEvent('charge.refunded', order.id, {
+        id: 'ch_1',
+        amount: 50000,
+        amount_refunded: 50000,
+        refunded: true,
+      }),
+    )
+    expect((await ctx.sql.execute('select status from consultation_slots')).rows[0]?.status).toBe('free')
+  })
+})
