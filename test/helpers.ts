@@ -2,7 +2,7 @@
  * Test harness: a fresh libSQL file database per call with the migrations applied, Deps over it with a
  * controllable clock and a memory logger, and small request helpers around `app.request()`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
@@ -47,16 +47,9 @@ export interface TestContext {
   sql: ReturnType<typeof createClient>
 }
 
-let root: string | undefined
-
-/** One temp folder per test process, removed when the process exits (open files may be unlinked on Linux). */
+/** The run's temp folder (test/global-setup.ts removes it), or the system one when run without it. */
 function testRoot(): string {
-  if (!root) {
-    const created = mkdtempSync(join(tmpdir(), 'quanzi-test-'))
-    root = created
-    process.on('exit', () => rmSync(created, { recursive: true, force: true }))
-  }
-  return root
+  return process.env.QUANZI_TEST_TMP ?? tmpdir()
 }
 
 /** A fresh database file in a temp folder, migrated, with an app over it. */
