@@ -7,13 +7,17 @@ import Stripe from 'stripe'
 /** The API version of stripe 23.x; pinned so Stripe's object shapes cannot change under the code. */
 export const stripeApiVersion = '2026-10-28.endive'
 
-export function createStripe(secretKey: string, apiBase?: string): Stripe {
+export function createStripe(
+  secretKey: string,
+  apiBase?: string,
+  options: { maxNetworkRetries?: number } = {},
+): Stripe {
   const base = apiBase ? new URL(apiBase) : null
   return new Stripe(secretKey, {
     apiVersion: stripeApiVersion,
     httpClient: Stripe.createFetchHttpClient(),
     // Stripe retries idempotent requests on network errors; with our idempotency keys that is safe.
-    maxNetworkRetries: 2,
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: 8_000,
     ...(base
       ? {

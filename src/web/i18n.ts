@@ -26,6 +26,15 @@ export interface Messages {
   notForSale: string
   details: string
   backTo: (name: string) => string
+  checkout: {
+    paidTitle: string
+    paid: (title: string) => string
+    processingTitle: string
+    processing: string
+    unpaidTitle: string
+    unpaid: string
+    signIn: (email: string) => string
+  }
 }
 
 export const messages = {
@@ -51,6 +60,15 @@ export const messages = {
     notForSale: '暂未开放购买。',
     details: '查看详情',
     backTo: (name) => `← 返回 ${name}`,
+    checkout: {
+      paidTitle: '付款成功',
+      paid: (title) => `你已获得「${title}」。`,
+      processingTitle: '正在确认付款',
+      processing: '支付宝 / 微信支付可能需要片刻确认，确认后会自动开通。',
+      unpaidTitle: '尚未付款',
+      unpaid: '这次结账没有完成，没有扣款。',
+      signIn: (email) => `请用 ${email} 登录查看。`,
+    },
   },
   en: {
     kinds: { tier: 'Membership', course: 'Course', consultation: 'Consultation', group: 'Group' },
@@ -74,6 +92,15 @@ export const messages = {
     notForSale: 'Not on sale yet.',
     details: 'Details',
     backTo: (name) => `← Back to ${name}`,
+    checkout: {
+      paidTitle: 'Payment received',
+      paid: (title) => `You now have “${title}”.`,
+      processingTitle: 'Confirming your payment',
+      processing: 'Alipay and WeChat Pay can take a moment to confirm; access opens as soon as they do.',
+      unpaidTitle: 'Not paid',
+      unpaid: 'This checkout was not completed; nothing was charged.',
+      signIn: (email) => `Sign in with ${email} to open it.`,
+    },
   },
 } as const satisfies Record<Locale, Messages>
 

@@ -1,0 +1,49 @@
+/**
+ * Checkout links: `GET /buy/:offerId` answers 303 to a Stripe Checkout Session for that offer;
+ * `GET /checkout/success?session_id=…` is where Stripe returns the buyer.
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env'
+import type { Deps } from '../deps'
+import { validationFailed } from '../lib/problem'
+import { confirmCheckout } from './confirm-checkout'
+import { startCheckout } from './start-checkout'
+import { SuccessPage } from './success-page'
+
+const buyQuery = z.object({
+  rail: z.enum(['card', 'wallet']).default('card'),
+  price: z.string().max(64).optional(),
+  slot: z.string().max(64).optional(),
+  ref: z
+    .string()
+    .max(40)
+    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
+    .optional(),
+})
+
+export function checkoutRoutes(deps: Deps) {
+  return new Hono<AppEnv>()
+    .get('/buy/:offerId', async (c) => {
+      const query = buyQuery.safeParse(c.req.query())
+      if (!query.success)
+        throw validationFailed(
+          query.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        )
+      const { url } = await startCheckout(deps, {
+        offerId: c.req.param('offerId'),
+        rail: query.data.rail,
+        priceId: query.data.price,
+        slotId: query.data.slot,
+        refCode: query.data.ref,
+      })
+      // Never cached: every visit is a new attempt with its own order and session.
+      c.header('Cache-Control', 'no-store')
+      return c.redirect(url, 303)
+    })
+    .get('/checkout/success', async (c) => {
+      const outcome = await confirmCheckout(deps, c.req.query('session_id') ?? '')
+      c.header('Cache-Control', 'no-store')
+      return c.html(<SuccessPage outcome={outcome} />)
+    })
+}
