@@ -3,11 +3,14 @@
  *
  *   npm run cli -- creators:create --slug <slug> --name <name> --email <email> [--locale zh-CN|en] [--currency CNY]
  *   npm run cli -- migrate
+ *   npm run cli -- reconcile
  *
  * Prints JSON on stdout; errors go to stderr as a problem and exit non-zero.
  */
 import { parseArgs } from 'node:util'
 import { createCreator, createCreatorSchema } from './accounts/creators'
+import { reconcile } from './billing/reconcile'
+import { createStripe } from './billing/stripe-client'
 import { parseConfig } from './config'
 import { dbFromLibsql } from './db/client'
 import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
@@ -17,7 +20,8 @@ import { systemClock } from './lib/time'
 
 const usage = `usage:
   npm run cli -- creators:create --slug <slug> --name <name> --email <email> [--bio <text>] [--locale zh-CN|en] [--currency CNY] [--time-zone Asia/Shanghai]
-  npm run cli -- migrate`
+  npm run cli -- migrate
+  npm run cli -- reconcile       (or npm run reconcile)`
 
 async function main(argv: string[]): Promise<unknown> {
   const [command, ...rest] = argv
@@ -26,6 +30,16 @@ async function main(argv: string[]): Promise<unknown> {
   const { client, migrated } = await openNodeDatabase(url, config.LIBSQL_AUTH_TOKEN)
   try {
     if (command === 'migrate') return { database: url, applied: migrated }
+    if (command === 'reconcile') {
+      if (!config.STRIPE_SECRET_KEY)
+        throw new Problem(400, 'usage', 'Stripe not configured', 'Set STRIPE_SECRET_KEY.')
+      return reconcile({
+        db: dbFromLibsql(client),
+        clock: systemClock,
+        logger: createLogger(config.LOG_LEVEL),
+        stripe: createStripe(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE),
+      })
+    }
     if (command === 'creators:create') {
       const { values } = parseArgs({
         args: rest,

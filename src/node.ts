@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
+import { reconcile } from './billing/reconcile'
 import { createStripe } from './billing/stripe-client'
 import { parseConfig } from './config'
 import { dbFromLibsql } from './db/client'
@@ -38,7 +39,14 @@ async function main() {
       console.log(`demo storefront: ${publicUrl}/c/${seeded.slug}  ·  demo API key: ${seeded.apiKey}`)
     console.log(`API document: ${publicUrl}/openapi.json`)
   })
+  // Reconciliation every 15 minutes while Stripe is configured (the Worker uses a cron trigger instead).
+  const reconcileTimer = deps.stripe
+    ? setInterval(() => {
+        reconcile(deps).catch((error: unknown) => logger.error('reconcile failed', { error }))
+      }, 15 * 60_000)
+    : null
   const stop = () => {
+    if (reconcileTimer) clearInterval(reconcileTimer)
     server.close()
     client.close()
     process.exit(0)

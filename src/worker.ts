@@ -6,6 +6,7 @@
  */
 import { createClient } from '@libsql/client/web'
 import { createApp } from './app'
+import { reconcile } from './billing/reconcile'
 import { createStripe } from './billing/stripe-client'
 import { ConfigError, parseConfig } from './config'
 import { dbFromD1, dbFromLibsql } from './db/client'
@@ -19,7 +20,7 @@ export interface WorkerEnv {
   [name: string]: unknown
 }
 
-type Built = { app: ReturnType<typeof createApp> } | { problem: Problem }
+type Built = { app: ReturnType<typeof createApp>; deps: Deps } | { problem: Problem }
 
 // Bindings are fixed for the life of an isolate, so Deps are built once per env object. Nothing here holds
 // state that matters for correctness across isolates.
@@ -47,7 +48,7 @@ function build(env: WorkerEnv): Built {
       // parseConfig guarantees the key on Workers: there is no local checkout here.
       stripe: createStripe(config.STRIPE_SECRET_KEY ?? '', config.STRIPE_API_BASE),
     }
-    result = { app: createApp(deps) }
+    result = { app: createApp(deps), deps }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     const missing = [...error.missing, ...error.invalid]
@@ -68,5 +69,12 @@ export default {
       })
     }
     return result.app.fetch(request, env, ctx)
+  },
+
+  /** Cron trigger (wrangler.toml): reconcile with Stripe's Events API so a missed webhook heals itself. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const result = build(env)
+    if ('problem' in result) return
+    ctx.waitUntil(reconcile(result.deps).then(() => undefined))
   },
 } satisfies ExportedHandler<WorkerEnv>
