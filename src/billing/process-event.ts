@@ -8,12 +8,10 @@ import type { Deps } from '../deps'
 import { handleChargeEvent } from './charge-events'
 import { type EventOutcome, recordOnly } from './ledger'
 import { handleSessionEvent } from './session-events'
+import { handleSubscriptionEvent } from './subscription-events'
 
-type Handler = (
-  deps: Pick<Deps, 'db' | 'clock' | 'logger'>,
-  event: Stripe.Event,
-  via: string,
-) => Promise<EventOutcome>
+type HandlerDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>
+type Handler = (deps: HandlerDeps, event: Stripe.Event, via: string) => Promise<EventOutcome>
 
 const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.completed': handleSessionEvent,
@@ -23,13 +21,22 @@ const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'charge.refunded': handleChargeEvent,
   'charge.dispute.created': handleChargeEvent,
   'charge.dispute.closed': handleChargeEvent,
+  'customer.subscription.created': handleSubscriptionEvent,
+  'customer.subscription.updated': handleSubscriptionEvent,
+  'customer.subscription.deleted': handleSubscriptionEvent,
+  'invoice.paid': handleSubscriptionEvent,
+  'invoice.payment_failed': handleSubscriptionEvent,
 }
 
 export async function processStripeEvent(
-  deps: Pick<Deps, 'db' | 'clock' | 'logger'>,
+  deps: HandlerDeps,
   event: Stripe.Event,
   via: 'webhook' | 'reconcile' | 'checkout_success',
 ): Promise<EventOutcome> {
+  // A completed subscription checkout is a subscription fact: its handler reads the subscription itself.
+  const mode = (event.data.object as { object?: string; mode?: string }).mode
+  if (event.type === 'checkout.session.completed' && mode === 'subscription')
+    return handleSubscriptionEvent(deps, event, via)
   const handler = handlers[event.type] ?? recordOnly
   return handler(deps, event, via)
 }

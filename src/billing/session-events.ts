@@ -41,8 +41,8 @@ export async function handleSessionEvent(
   ])
   if (seen.length) return 'duplicate'
   const order = orderRows[0]
-  if (!order || session.mode !== 'payment') {
-    // Not one of ours, or a subscription checkout (access follows the subscription's own events).
+  if (!order || (session.mode !== 'payment' && event.type !== 'checkout.session.expired')) {
+    // Not one of ours, or a subscription checkout: its access follows the subscription (subscription-events.ts).
     await db
       .insert(stripeEvents)
       .values(ledgerRow(event, now, via))

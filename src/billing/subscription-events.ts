@@ -1,0 +1,199 @@
+/**
+ * Card subscriptions: `customer.subscription.*`, `invoice.paid`, `invoice.payment_failed` and a subscription-mode
+ * `checkout.session.completed` all mean "this subscription changed". Rather than trust the order events arrive
+ * in, the handler re-reads the subscription from Stripe and writes what it says now, versioned by the time of
+ * that read: a write only lands if no fresher read has been written (`stripe_object_at`), so a slow handler with a
+ * stale read can never overwrite a newer state.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type Stripe from 'stripe'
+import { writeBatch } from '../db/client'
+import { buyers, creators, entitlements, orders, stripeEvents, subscriptions } from '../db/schema'
+import type { Deps } from '../deps'
+import { newId } from '../lib/ids'
+import { type EventOutcome, ledgerRow } from './ledger'
+import { normaliseEmail } from './session-events'
+import { subscriptionAccess } from './subscription-rules'
+
+/** The subscription an event is about, for subscription, invoice and session objects. */
+export function subscriptionIdOf(event: Stripe.Event): string | null {
+  const object = event.data.object as {
+    object?: string
+    id?: string
+    subscription?: string | { id: string } | null
+    parent?: { subscription_details?: { subscription?: string | { id: string } | null } | null } | null
+  }
+  if (object.object === 'subscription') return object.id ?? null
+  const ref = object.subscription ?? object.parent?.subscription_details?.subscription ?? null
+  return typeof ref === 'string' ? ref : (ref?.id ?? null)
+}
+
+export async function handleSubscriptionEvent(
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>,
+  event: Stripe.Event,
+  via: string,
+): Promise<EventOutcome> {
+  const { db, clock, stripe } = deps
+  const subscriptionId = subscriptionIdOf(event)
+  const recordOnly = async () => {
+    await db
+      .insert(stripeEvents)
+      .values(ledgerRow(event, clock.now(), via))
+      .onConflictDoNothing()
+    return 'ignored' as const
+  }
+  const [seen] = await db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, event.id))
+  if (seen) return 'duplicate'
+  if (!subscriptionId || !stripe) return recordOnly()
+
+  // The current truth, not the event's snapshot. A Stripe failure throws: the webhook answers 5xx and Stripe
+  // retries later.
+  const subscription = await stripe.subscriptions.retrieve(subscriptionId, { expand: ['customer'] })
+  const readAt = clock.now()
+  const orderId = subscription.metadata?.order_id ?? ''
+  const offerId = subscription.metadata?.offer_id ?? ''
+  const item = subscription.items.data[0]
+  if (!orderId || !offerId || !item) return recordOnly()
+
+  const [orderRows, creatorRows] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)),
+    db
+      .select({ graceDays: creators.graceDays })
+      .from(creators)
+      .innerJoin(orders, eq(orders.creatorId, creators.id))
+      .where(eq(orders.id, orderId)),
+  ])
+  const order = orderRows[0]
+  if (!order || order.offerId !== offerId) return recordOnly()
+  const customer = subscription.customer as Stripe.Customer | Stripe.DeletedCustomer | string
+  const customerEmail = typeof customer === 'object' && !customer.deleted ? customer.email : null
+  const customerId = typeof customer === 'string' ? customer : customer.id
+  const email = normaliseEmail(customerEmail ?? order.email ?? '')
+  if (!email) return recordOnly()
+
+  const access = subscriptionAccess(
+    {
+      status: subscription.status,
+      currentPeriodStart: item.current_period_start,
+      currentPeriodEnd: item.current_period_end,
+      endedAt: subscription.ended_at ?? null,
+    },
+    creatorRows[0]?.graceDays ?? 3,
+  )
+  const buyerId = sql`(select id from buyers where email = ${email})`
+  // True only while our read is the newest written: guards every entitlement write below.
+  const ours = sql`(select stripe_object_at from subscriptions where stripe_subscription_id = ${subscription.id}) = ${readAt}`
+
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .insert(stripeEvents)
+      .values(ledgerRow(event, readAt, via))
+      .onConflictDoNothing(),
+    db
+      .insert(buyers)
+      .values({ id: newId('buyer', readAt), email, createdAt: readAt, updatedAt: readAt })
+      .onConflictDoNothing({ target: buyers.email }),
+    db.run(sql`update buyers set stripe_customer_id = ${customerId}, updated_at = ${readAt}
+      where email = ${email} and stripe_customer_id is null
+        and not exists (select 1 from buyers other where other.stripe_customer_id = ${customerId})`),
+    db
+      .insert(subscriptions)
+      .values({
+        id: newId('subscription', readAt),
+        creatorId: order.creatorId,
+        buyerId,
+        offerId,
+        priceId: order.priceId,
+        stripeSubscriptionId: subscription.id,
+        status: subscription.status,
+        currentPeriodEndAt: item.current_period_end * 1000,
+        cancelAtPeriodEnd: subscription.cancel_at_period_end,
+        stripeObjectAt: readAt,
+        createdAt: readAt,
+        updatedAt: readAt,
+      })
+      .onConflictDoUpdate({
+        target: subscriptions.stripeSubscriptionId,
+        set: {
+          status: subscription.status,
+          currentPeriodEndAt: item.current_period_end * 1000,
+          cancelAtPeriodEnd: subscription.cancel_at_period_end,
+          stripeObjectAt: readAt,
+          updatedAt: readAt,
+        },
+        // Equal read times (same millisecond) both write: either read is current.
+        setWhere: sql`${subscriptions.stripeObjectAt} <= ${readAt}`,
+      }),
+  ]
+  if (access.state !== null) {
+    statements.push(
+      db
+        .update(orders)
+        .set({
+          status: 'paid',
+          buyerId,
+          email,
+          stripeSubscriptionId: subscription.id,
+          paidAt: readAt,
+          updatedAt: readAt,
+        })
+        .where(and(eq(orders.id, order.id), eq(orders.status, 'open'))),
+      db
+        .insert(entitlements)
+        .values({
+          id: newId('entitlement', readAt),
+          creatorId: order.creatorId,
+          buyerId,
+          offerId,
+          source: 'subscription',
+          sourceId: subscription.id,
+          startsAt: readAt,
+          endsAt: access.endsAt,
+          state: access.state,
+          graceEndsAt: access.graceEndsAt,
+          createdAt: readAt,
+          updatedAt: readAt,
+        })
+        .onConflictDoNothing(),
+      // History first (it compares against the old values), then the change itself.
+      db.run(sql`insert or ignore into entitlement_changes (id, creator_id, entitlement_id, change, cause_type,
+          cause_id, state_after, ends_at_after, at)
+        select ${newId('entitlementChange', readAt)}, e.creator_id, e.id,
+          case
+            when not exists (select 1 from entitlement_changes c where c.entitlement_id = e.id) then 'grant'
+            when ${access.state} = 'active' and e.state = 'active' then 'extend'
+            when ${access.state} = 'active' then 'restore'
+            when ${access.state} = 'grace' then 'grace'
+            else 'lapse'
+          end,
+          'stripe_event', ${event.id}, ${access.state}, ${access.endsAt}, ${readAt}
+        from entitlements e
+        where e.source = 'subscription' and e.source_id = ${subscription.id} and e.offer_id = ${offerId}
+          and ${ours}
+          and (e.state != ${access.state} or coalesce(e.ends_at, -1) != ${access.endsAt}
+            or not exists (select 1 from entitlement_changes c where c.entitlement_id = e.id))`),
+      db
+        .update(entitlements)
+        .set({
+          state: access.state,
+          endsAt: access.endsAt,
+          graceEndsAt: access.graceEndsAt,
+          updatedAt: readAt,
+        })
+        .where(
+          and(
+            eq(entitlements.source, 'subscription'),
+            eq(entitlements.sourceId, subscription.id),
+            eq(entitlements.offerId, offerId),
+            ours,
+          ),
+        ),
+    )
+  }
+  await writeBatch(db, statements)
+  return 'processed'
+}
