@@ -11,7 +11,9 @@ import { writeBatch } from '../db/client'
 import { consultationSlots, entitlements, orders, stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
+import { dayMs } from '../lib/time'
 import { paymentVerdict } from './charge-rules'
+import { grantStatements } from './grants'
 import { type EventOutcome, ledgerRow, moneyFactsQuery, paymentIntentOf, toMoneyFact } from './ledger'
 
 export async function handleChargeEvent(
@@ -51,6 +53,21 @@ export async function handleChargeEvent(
         .where(eq(orders.id, order.id)),
       ...entitlementTransition(db, order.id, verdict.accessAllowed, event.id, now),
     )
+    // A dispute that reached us before the purchase kept the grant back; now that access is allowed again,
+    // grant it (a no-op when the entitlement exists: unique per order and offer).
+    if (verdict.accessAllowed && order.buyerId) {
+      const startsAt = order.paidAt ?? now
+      statements.push(
+        ...grantStatements(db, {
+          order,
+          buyerId: order.buyerId,
+          startsAt,
+          endsAt: order.termDays === null ? null : startsAt + order.termDays * dayMs,
+          causeId: event.id,
+          now,
+        }),
+      )
+    }
     if (verdict.fullyRefunded && order.slotId)
       statements.push(
         db

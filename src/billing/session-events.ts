@@ -15,6 +15,7 @@ import { buyers, consultationSlots, entitlements, orders, stripeEvents } from '.
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
 import { paymentVerdict } from './charge-rules'
+import { grantStatements } from './grants'
 import { type EventOutcome, ledgerRow, moneyFactsQuery, toMoneyFact } from './ledger'
 import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
 
@@ -108,31 +109,15 @@ export async function handleSessionEvent(
       order.termDays,
       running.map((row) => row.endsAt),
     )
-    const entitlementId = newId('entitlement', now)
     statements.push(
-      db
-        .insert(entitlements)
-        .values({
-          id: entitlementId,
-          creatorId: order.creatorId,
-          buyerId,
-          offerId: order.offerId,
-          source: 'order',
-          sourceId: order.id,
-          startsAt: window.startsAt,
-          endsAt: window.endsAt,
-          state: 'active',
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing(),
-      db.run(sql`insert into entitlement_changes (id, creator_id, entitlement_id, change, cause_type, cause_id,
-          state_after, ends_at_after, at)
-        select ${newId('entitlementChange', now)}, e.creator_id, e.id, 'grant', 'stripe_event', ${event.id},
-          e.state, e.ends_at, ${now}
-        from entitlements e
-        where e.source = 'order' and e.source_id = ${order.id} and e.offer_id = ${order.offerId}
-          and not exists (select 1 from entitlement_changes c where c.entitlement_id = e.id and c.change = 'grant')`),
+      ...grantStatements(db, {
+        order,
+        buyerId,
+        startsAt: window.startsAt,
+        endsAt: window.endsAt,
+        causeId: event.id,
+        now,
+      }),
     )
     if (order.slotId)
       statements.push(

@@ -354,6 +354,15 @@ describe('refunds and disputes', () => {
     expect(await states()).toEqual(['active/paid', 'active/paid'])
   })
 
+  it('grants late when a dispute that arrived before the purchase is won', async () => {
+    const { order } = await givenOrder(courseBody())
+    await post(chargeEvent('charge.dispute.created', order.id, { id: 'dp_early', status: 'needs_response' }, 100))
+    await post(sessionEvent('checkout.session.completed', order.id))
+    expect(await countRows(ctx, 'entitlements')).toBe(0)
+    await post(chargeEvent('charge.dispute.closed', order.id, { id: 'dp_early', status: 'won' }, 200))
+    expect(await states()).toEqual(['active/paid'])
+  })
+
   it('keeps access revoked when a dispute is lost', async () => {
     const { order } = await givenOrder(courseBody())
     await post(sessionEvent('checkout.session.completed', order.id))
