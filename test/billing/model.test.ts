@@ -6,10 +6,10 @@
  */
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStripe } from '../../src/billing/stripe-client'
 import { courseBody } from '../catalog/builders'
-import { type FakeStripe, seededRandom, startFakeStripe } from '../fake-stripe'
-import { api, createTestContext, givenCreator, type TestContext } from '../helpers'
+import { type FakeStripe, seededRandom } from '../fake-stripe'
+import { api, givenCreator, type TestContext } from '../helpers'
+import { createPaymentsContext, deliverToApp, type PaymentsContext } from '../payments'
 
 const histories = Number(process.env.MODEL_HISTORIES ?? 1000)
 const seed = Number(process.env.MODEL_SEED ?? 20261123)
@@ -18,14 +18,11 @@ let ctx: TestContext
 let fake: FakeStripe
 let offerId: string
 
+let payments: PaymentsContext
+
 beforeAll(async () => {
-  let now = () => Date.now()
-  fake = await startFakeStripe({ now: () => now(), seed })
-  ctx = await createTestContext(
-    { STRIPE_WEBHOOK_SECRET: fake.webhookSecret },
-    { stripe: createStripe('sk_test_quanzi', fake.url, { maxNetworkRetries: 0 }) },
-  )
-  now = ctx.clock.now
+  payments = await createPaymentsContext({ seed })
+  ;({ ctx, fake } = payments)
   const { key } = await givenCreator(ctx)
   offerId = (await api(ctx, 'POST', '/api/v1/offers', { key, body: courseBody({ status: 'live' }) })).body.id
 })
@@ -92,7 +89,7 @@ async function playHistory(random: () => number, index: number) {
       trace.push('full_refund')
     } else if (model.dispute === 'none' && !model.fullyRefunded) {
       const opened = fake.openDispute(charge.id)
-      disputeId = (opened[0]?.data.object as { id: string }).id
+      disputeId = (opened[0]?.data.object as { id?: string } | undefined)?.id ?? ''
       events.push(...opened)
       model.dispute = 'open'
       trace.push('dispute_open')
@@ -106,17 +103,15 @@ describe('model: one-time purchases under hostile delivery', () => {
     const random = seededRandom(seed)
     const played = []
     for (let index = 0; index < histories; index++) played.push(await playHistory(random, index))
-    const report = await fake.deliver(
+    const report = await deliverToApp(
+      payments,
       played.flatMap((history) => history.events),
-      async (payload, header) => {
-        const res = await ctx.app.request('/webhooks/stripe', {
-          method: 'POST',
-          headers: { 'stripe-signature': header, 'content-type': 'application/json' },
-          body: payload,
-        })
-        return { status: res.status }
+      {
+        seed,
+        shuffle: true,
+        duplicates: 1,
+        concurrency: 4,
       },
-      { seed, shuffle: true, duplicates: 1, concurrency: 4, timestamp: Math.floor(ctx.clock.now() / 1000) },
     )
     expect(report.undelivered).toEqual([])
 

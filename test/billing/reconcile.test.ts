@@ -1,21 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { reconcile } from '../../src/billing/reconcile'
-import { createStripe } from '../../src/billing/stripe-client'
 import { courseBody } from '../catalog/builders'
-import { type FakeStripe, startFakeStripe } from '../fake-stripe'
-import { api, countRows, createTestContext, givenCreator, type TestContext } from '../helpers'
+import type { FakeStripe } from '../fake-stripe'
+import { api, countRows, givenCreator, type TestContext } from '../helpers'
+import { createPaymentsContext, type PaymentsContext } from '../payments'
 
 let ctx: TestContext
 let fake: FakeStripe
+let payments: PaymentsContext
 
 beforeEach(async () => {
-  let now = () => Date.now()
-  fake = await startFakeStripe({ now: () => now() })
-  ctx = await createTestContext(
-    { STRIPE_WEBHOOK_SECRET: fake.webhookSecret },
-    { stripe: createStripe('sk_test_quanzi', fake.url, { maxNetworkRetries: 0 }) },
-  )
-  now = ctx.clock.now
+  payments = await createPaymentsContext()
+  ;({ ctx, fake } = payments)
 })
 afterEach(() => fake.close())
 

@@ -1,40 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createStripe } from '../../src/billing/stripe-client'
 import { dayMs } from '../../src/lib/time'
 import { tierBody } from '../catalog/builders'
-import { type FakeStripe, startFakeStripe } from '../fake-stripe'
-import { api, countRows, createTestContext, givenCreator, type TestContext } from '../helpers'
+import type { FakeStripe } from '../fake-stripe'
+import { api, countRows, givenCreator, type TestContext } from '../helpers'
+import { createPaymentsContext, deliverToApp as deliverEvents, type PaymentsContext } from '../payments'
 
 let ctx: TestContext
 let fake: FakeStripe
+let payments: PaymentsContext
 
 beforeEach(async () => {
-  let now = () => Date.now()
-  fake = await startFakeStripe({ now: () => now() })
-  ctx = await createTestContext(
-    { STRIPE_WEBHOOK_SECRET: fake.webhookSecret },
-    { stripe: createStripe('sk_test_quanzi', fake.url, { maxNetworkRetries: 0 }) },
-  )
-  now = ctx.clock.now
+  payments = await createPaymentsContext()
+  ;({ ctx, fake } = payments)
 })
 afterEach(() => fake.close())
 
 type Events = Parameters<FakeStripe['deliver']>[0]
 
-function deliver(events: Events, options = {}) {
-  return fake.deliver(
-    events,
-    async (payload, header) => {
-      const res = await ctx.app.request('/webhooks/stripe', {
-        method: 'POST',
-        headers: { 'stripe-signature': header, 'content-type': 'application/json' },
-        body: payload,
-      })
-      return { status: res.status }
-    },
-    { timestamp: Math.floor(ctx.clock.now() / 1000), ...options },
-  )
-}
+const deliver = (events: Events, options = {}) => deliverEvents(payments, events, options)
 
 /** A buyer subscribes to a yearly tier by card; returns the Stripe subscription id and its events. */
 async function subscribed(): Promise<{ subscriptionId: string; events: Events }> {

@@ -356,7 +356,9 @@ describe('refunds and disputes', () => {
 
   it('grants late when a dispute that arrived before the purchase is won', async () => {
     const { order } = await givenOrder(courseBody())
-    await post(chargeEvent('charge.dispute.created', order.id, { id: 'dp_early', status: 'needs_response' }, 100))
+    await post(
+      chargeEvent('charge.dispute.created', order.id, { id: 'dp_early', status: 'needs_response' }, 100),
+    )
     await post(sessionEvent('checkout.session.completed', order.id))
     expect(await countRows(ctx, 'entitlements')).toBe(0)
     await post(chargeEvent('charge.dispute.closed', order.id, { id: 'dp_early', status: 'won' }, 200))

@@ -1,23 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createStripe } from '../../src/billing/stripe-client'
 import { dayMs } from '../../src/lib/time'
 import { consultationBody, courseBody, groupBody, tierBody } from '../catalog/builders'
-import { type FakeStripe, startFakeStripe } from '../fake-stripe'
-import { api, countRows, createTestContext, givenCreator, type TestContext } from '../helpers'
+import type { FakeStripe } from '../fake-stripe'
+import { api, countRows, givenCreator, type TestContext } from '../helpers'
+import { createPaymentsContext, deliverToApp as deliverEvents, type PaymentsContext } from '../payments'
 
 let ctx: TestContext
 let fake: FakeStripe
+let payments: PaymentsContext
 let key: string
 
 beforeEach(async () => {
-  let now = () => Date.now()
-  fake = await startFakeStripe({ now: () => now() })
-  ctx = await createTestContext(
-    { STRIPE_WEBHOOK_SECRET: fake.webhookSecret },
-    // No SDK retries here, so an injected Stripe failure shows at once.
-    { stripe: createStripe('sk_test_quanzi', fake.url, { maxNetworkRetries: 0 }) },
-  )
-  now = ctx.clock.now
+  payments = await createPaymentsContext()
+  ;({ ctx, fake } = payments)
   key = (await givenCreator(ctx)).key
 })
 afterEach(() => fake.close())
@@ -30,20 +25,8 @@ async function liveOffer(body: Record<string, unknown>) {
 
 const buy = (path: string) => ctx.app.request(path, { headers: { accept: 'text/html' } })
 
-function deliverToApp(events: Parameters<FakeStripe['deliver']>[0], options = {}) {
-  return fake.deliver(
-    events,
-    async (payload, header) => {
-      const res = await ctx.app.request('/webhooks/stripe', {
-        method: 'POST',
-        headers: { 'stripe-signature': header, 'content-type': 'application/json' },
-        body: payload,
-      })
-      return { status: res.status }
-    },
-    { timestamp: Math.floor(ctx.clock.now() / 1000), ...options },
-  )
-}
+const deliverToApp = (events: Parameters<FakeStripe['deliver']>[0], options = {}) =>
+  deliverEvents(payments, events, options)
 
 describe('GET /buy/:offerId', () => {
   it('opens an order and redirects to a Checkout Session priced from the database', async () => {
