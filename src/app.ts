@@ -24,6 +24,7 @@ import {
   problemContentType,
   unsupportedMediaType,
 } from './lib/problem'
+import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
 import { ProblemPage } from './web/problem-page'
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', creatorRoutes(deps))
   app.route('/api/v1', catalogRoutes(deps))
   app.route('/api/v1', postRoutes(deps))
+  app.route('/api/v1', memberRoutes(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
   app.route('/', billingRoutes(deps))

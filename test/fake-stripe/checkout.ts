@@ -281,7 +281,7 @@ export function createCheckoutSession(store: Store, params: FormObject): FakeSes
     success_url: successUrl ?? null,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: uiMode,
-    url: `${store.baseUrl}/pay/${id}`,
+    url: store.checkoutUrl(id),
     wallet_options: null,
   })
   store.sessionInternals.set(id, {

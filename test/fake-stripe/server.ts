@@ -26,6 +26,10 @@ export interface FakeStripeOptions {
   now?: () => number
   /** Seed for generated ids; default 1. Same seed and same calls → same ids. */
   seed?: number
+  /** Where a Checkout Session's `url` points; default `${url}/pay/<id>` (the local checkout page uses its own). */
+  checkoutUrl?: (sessionId: string) => string
+  /** Called with every event the fake creates, as Stripe would send it to a webhook endpoint. */
+  onEvent?: (event: Stripe.Event) => void
 }
 
 /** One HTTP request the fake received, for assertions. */
@@ -96,7 +100,7 @@ const secretKeyPattern = /^sk_test_\w+$/
 export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<FakeStripe> {
   const now = options.now ?? Date.now
   const webhookSecret = options.webhookSecret ?? 'whsec_test_fake'
-  const store = createStore(now, options.seed ?? 1)
+  const store = createStore(now, options.seed ?? 1, { checkoutUrl: options.checkoutUrl, onEvent: options.onEvent })
   const requests: RecordedRequest[] = []
   const idempotency = new Map<string, StoredResponse>()
   let failures: { remaining: number; status: number; options: FailNextOptions } = {

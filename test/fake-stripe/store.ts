@@ -28,6 +28,8 @@ export interface Store {
   seconds(): number
   /** `http://127.0.0.1:<port>`; set once the server listens. */
   baseUrl: string
+  /** A Checkout Session's `url`. */
+  checkoutUrl(sessionId: string): string
   objects: Map<string, FakeObject>
   /** What each Checkout Session was created with beyond its object (line items, subscription_data, …). */
   sessionInternals: Map<string, SessionInternals>
@@ -50,7 +52,14 @@ export interface Store {
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
-export function createStore(now: () => number, seed: number): Store {
+export function createStore(
+  now: () => number,
+  seed: number,
+  hooks: {
+    checkoutUrl?: ((sessionId: string) => string) | undefined
+    onEvent?: ((event: Stripe.Event) => void) | undefined
+  } = {},
+): Store {
   const random = seededRandom(seed)
   const objects = new Map<string, FakeObject>()
   const events: Stripe.Event[] = []
@@ -61,6 +70,7 @@ export function createStore(now: () => number, seed: number): Store {
     now,
     seconds: () => Math.floor(now() / 1000),
     baseUrl: '',
+    checkoutUrl: (sessionId) => hooks.checkoutUrl?.(sessionId) ?? `${store.baseUrl}/pay/${sessionId}`,
     objects,
     sessionInternals: new Map(),
     events,
@@ -106,6 +116,7 @@ export function createStore(now: () => number, seed: number): Store {
       events.push(event)
       // Retrievable by id (`GET /v1/events/:id`) like any other object.
       objects.set(event.id, event as unknown as FakeObject)
+      hooks.onEvent?.(clone(event))
       return clone(event)
     },
   }

@@ -1,0 +1,106 @@
+/**
+ * Member reads: a member is a buyer who holds or held an entitlement to one of this creator's offers. Buyers are
+ * shared across creators, so every read goes through this creator's entitlements: a buyer with none here is
+ * indistinguishable from an unknown id (404), and only this creator's entitlements are shown.
+ */
+import { and, asc, desc, eq, exists, inArray, lt, type SQLWrapper } from 'drizzle-orm'
+import { buyers, entitlements } from '../db/schema'
+import type { Deps } from '../deps'
+import { notFound } from '../lib/problem'
+import { toIso } from '../lib/time'
+import type { ListMembersQuery, MemberEntitlementJson, MemberJson } from './member-schemas'
+
+type Scope = { creatorId: string }
+type Db = Deps['db']
+
+export function entitlementJson(row: typeof entitlements.$inferSelect): MemberEntitlementJson {
+  return {
+    id: row.id,
+    offer_id: row.offerId,
+    state: row.state,
+    source: row.source,
+    starts_at: toIso(row.startsAt) ?? '',
+    ends_at: toIso(row.endsAt),
+    grace_ends_at: toIso(row.graceEndsAt),
+  }
+}
+
+function memberJson(
+  buyer: typeof buyers.$inferSelect,
+  rows: (typeof entitlements.$inferSelect)[],
+): MemberJson {
+  return {
+    id: buyer.id,
+    email: buyer.email,
+    name: buyer.name,
+    entitlements: rows.filter((row) => row.buyerId === buyer.id).map(entitlementJson),
+  }
+}
+
+/** SQL condition: the buyer holds or held an entitlement with this creator. */
+export function isMemberOf(db: Db, scope: Scope) {
+  return exists(
+    db
+      .select({ one: entitlements.id })
+      .from(entitlements)
+      .where(and(eq(entitlements.buyerId, buyers.id), eq(entitlements.creatorId, scope.creatorId))),
+  )
+}
+
+/** This creator's entitlements of some buyers, oldest first. */
+function entitlementsQuery(db: Db, scope: Scope, buyerIds: SQLWrapper | string[]) {
+  return db
+    .select()
+    .from(entitlements)
+    .where(and(eq(entitlements.creatorId, scope.creatorId), inArray(entitlements.buyerId, buyerIds)))
+    .orderBy(asc(entitlements.id))
+}
+
+export async function listMembers(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  query: ListMembersQuery,
+): Promise<{ data: MemberJson[]; next_cursor: string | null }> {
+  // Newest buyers first by id; the page's ids are one subquery, so the buyers and their entitlements go out
+  // as one batch (one round trip) without a second query that waits for the first.
+  const pageWhere = and(
+    isMemberOf(db, scope),
+    query.email ? eq(buyers.email, query.email) : undefined,
+    query.cursor ? lt(buyers.id, query.cursor) : undefined,
+  )
+  const pageIds = db
+    .select({ id: buyers.id })
+    .from(buyers)
+    .where(pageWhere)
+    .orderBy(desc(buyers.id))
+    .limit(query.limit + 1)
+  const [rows, held] = await db.batch([
+    db
+      .select()
+      .from(buyers)
+      .where(pageWhere)
+      .orderBy(desc(buyers.id))
+      .limit(query.limit + 1),
+    entitlementsQuery(db, scope, pageIds),
+  ])
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    data: page.map((buyer) => memberJson(buyer, held)),
+    next_cursor: rows.length > query.limit && last ? last.id : null,
+  }
+}
+
+export async function getMember(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  buyerId: string,
+): Promise<MemberJson> {
+  const [rows, held] = await db.batch([
+    db.select().from(buyers).where(eq(buyers.id, buyerId)),
+    entitlementsQuery(db, scope, [buyerId]),
+  ])
+  const buyer = rows[0]
+  if (!buyer || held.length === 0) throw notFound('member', buyerId)
+  return memberJson(buyer, held)
+}
