@@ -100,7 +100,10 @@ const secretKeyPattern = /^sk_test_\w+$/
 export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<FakeStripe> {
   const now = options.now ?? Date.now
   const webhookSecret = options.webhookSecret ?? 'whsec_test_fake'
-  const store = createStore(now, options.seed ?? 1, { checkoutUrl: options.checkoutUrl, onEvent: options.onEvent })
+  const store = createStore(now, options.seed ?? 1, {
+    checkoutUrl: options.checkoutUrl,
+    onEvent: options.onEvent,
+  })
   const requests: RecordedRequest[] = []
   const idempotency = new Map<string, StoredResponse>()
   let failures: { remaining: number; status: number; options: FailNextOptions } = {
