@@ -10,6 +10,7 @@ import { parseConfig } from './config'
 import { dbFromLibsql } from './db/client'
 import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
 import type { Deps } from './deps'
+import { localCheckoutRoutes, startLocalPayments } from './dev/local-payments'
 import { randomToken } from './lib/crypto'
 import { createLogger } from './lib/logger'
 import { systemClock } from './lib/time'
@@ -23,21 +24,33 @@ async function main() {
   if (migrated.length) logger.info('migrations applied', { migrations: migrated })
 
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`
+  // No Stripe key: payments go to the local Stripe and its test checkout page, through the real webhook path.
+  const local = config.STRIPE_SECRET_KEY ? null : await startLocalPayments({ publicUrl, logger })
   const deps: Deps = {
     db: dbFromLibsql(client),
-    // Locally a fresh session secret per start is fine: it only signs short-lived browser values.
-    config: { ...config, PUBLIC_URL: publicUrl, SESSION_SECRET: config.SESSION_SECRET ?? randomToken(32) },
+    config: {
+      ...config,
+      PUBLIC_URL: publicUrl,
+      // Locally a fresh session secret per start is fine: it only signs short-lived browser values.
+      SESSION_SECRET: config.SESSION_SECRET ?? randomToken(32),
+      STRIPE_WEBHOOK_SECRET: local?.webhookSecret ?? config.STRIPE_WEBHOOK_SECRET,
+    },
     clock: systemClock,
     logger,
-    stripe: config.STRIPE_SECRET_KEY ? createStripe(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE) : null,
+    stripe: local?.stripe ?? createStripe(config.STRIPE_SECRET_KEY ?? '', config.STRIPE_API_BASE),
   }
   const seeded = await seedDemo(deps)
   const app = createApp(deps)
+  if (local) {
+    app.route('/', localCheckoutRoutes(local))
+    local.deliverTo(app.fetch)
+  }
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     console.log(`quanzi is running at ${publicUrl} (port ${info.port}, database ${databaseUrl})`)
     if (seeded)
       console.log(`demo storefront: ${publicUrl}/c/${seeded.slug}  ·  demo API key: ${seeded.apiKey}`)
     console.log(`API document: ${publicUrl}/openapi.json`)
+    if (local) console.log('payments: local test checkout (no STRIPE_SECRET_KEY); nothing is charged')
   })
   // Reconciliation every 15 minutes while Stripe is configured (the Worker uses a cron trigger instead).
   const reconcileTimer = deps.stripe
@@ -47,6 +60,7 @@ async function main() {
     : null
   const stop = () => {
     if (reconcileTimer) clearInterval(reconcileTimer)
+    local?.close()
     server.close()
     client.close()
     process.exit(0)

@@ -3,7 +3,7 @@
  * Stripe server, both on one clock, and delivery of signed events to the app's webhook route.
  */
 import { createStripe } from '../src/billing/stripe-client'
-import { type FakeStripe, startFakeStripe } from './fake-stripe'
+import { type FakeStripe, startFakeStripe } from '../src/dev/local-stripe'
 import { createTestContext, type TestContext } from './helpers'
 
 export interface PaymentsContext {

@@ -6,8 +6,8 @@
  */
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeStripe, seededRandom } from '../../src/dev/local-stripe'
 import { courseBody } from '../catalog/builders'
-import { type FakeStripe, seededRandom } from '../fake-stripe'
 import { api, givenCreator, type TestContext } from '../helpers'
 import { createPaymentsContext, deliverToApp, type PaymentsContext } from '../payments'
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { reconcile } from '../../src/billing/reconcile'
+import type { FakeStripe } from '../../src/dev/local-stripe'
 import { courseBody } from '../catalog/builders'
-import type { FakeStripe } from '../fake-stripe'
 import { api, countRows, givenCreator, type TestContext } from '../helpers'
 import { createPaymentsContext, type PaymentsContext } from '../payments'
 

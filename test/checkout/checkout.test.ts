@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { FakeStripe } from '../../src/dev/local-stripe'
 import { dayMs } from '../../src/lib/time'
 import { consultationBody, courseBody, groupBody, tierBody } from '../catalog/builders'
-import type { FakeStripe } from '../fake-stripe'
 import { api, countRows, givenCreator, type TestContext } from '../helpers'
 import { createPaymentsContext, deliverToApp as deliverEvents, type PaymentsContext } from '../payments'
 

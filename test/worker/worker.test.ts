@@ -75,7 +75,14 @@ describe('bundle', () => {
     expect(externals).toEqual([])
     const inputs = Object.keys(metafile.inputs)
     expect(inputs).toContain('src/worker.ts')
-    for (const nodeOnly of ['src/db/migrations-fs.ts', 'src/db/open-node.ts', 'src/node.ts', 'src/cli.ts'])
+    for (const nodeOnly of [
+      'src/db/migrations-fs.ts',
+      'src/db/open-node.ts',
+      'src/node.ts',
+      'src/cli.ts',
+      'src/dev/local-payments.tsx',
+      'src/dev/local-stripe/server.ts',
+    ])
       expect(inputs).not.toContain(nodeOnly)
     expect(inputs.filter((input) => /@libsql\/client\/lib-esm\/(node|sqlite3)\.js$/.test(input))).toEqual([])
   })

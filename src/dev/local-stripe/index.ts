@@ -1,12 +1,13 @@
 /**
- * fake-stripe: a Stripe API server of our own, on 127.0.0.1, that the real `stripe` SDK (23.x, API version
- * 2026-10-28.endive) talks to, plus controls that play Stripe's side of a payment and deliver signed webhooks.
+ * local-stripe (the "fake Stripe"): a Stripe API server of our own, on 127.0.0.1, that the real `stripe` SDK
+ * (23.x, API version 2026-10-28.endive) talks to — used by the test suite and by `npm start` without a
+ * STRIPE_SECRET_KEY (src/dev/local-payments.ts), never by the Worker — plus controls that play Stripe's side of a payment and deliver signed webhooks.
  * Tests never reach api.stripe.com; everything is in memory, seeded and driven by your clock.
  *
  * @example Start it, point the SDK (or the app's STRIPE_API_BASE) at it, close it.
  * ```ts
  * import Stripe from 'stripe'
- * import { startFakeStripe, type FakeStripe } from '../fake-stripe'
+ * import { startFakeStripe, type FakeStripe } from '../src/dev/local-stripe'
  *
  * let fake: FakeStripe
  * beforeEach(async () => {
