@@ -113,6 +113,19 @@ describe('GET /buy/:offerId', () => {
     expect((await buy(`/buy/${consultation.id}?slot=${slot.id}`)).status).toBe(303)
   })
 
+  it('answers a clear 502 within 10 s when Stripe is too slow, leaving no order open', async () => {
+    const course = await liveOffer(courseBody())
+    fake.setLatency(9_000)
+    const started = Date.now()
+    const res = await buy(`/buy/${course.id}`)
+    const elapsed = Date.now() - started
+    fake.setLatency(0)
+    expect(res.status).toBe(502)
+    expect(await res.text()).toContain('Nothing was charged')
+    expect(elapsed).toBeLessThan(10_000)
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('failed')
+  }, 20_000)
+
   it('costs two database round trips', async () => {
     const course = await liveOffer(courseBody())
     ctx.roundTrips.count = 0
