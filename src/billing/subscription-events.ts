@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type Stripe from 'stripe'
 import { writeBatch } from '../db/client'
-import { buyers, creators, entitlements, orders, stripeEvents, subscriptions } from '../db/schema'
+import { buyers, creators, entitlements, offers, orders, stripeEvents, subscriptions } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
 import { type EventOutcome, ledgerRow } from './ledger'
@@ -59,16 +59,20 @@ export async function handleSubscriptionEvent(
   const item = subscription.items.data[0]
   if (!orderId || !offerId || !item) return recordOnly()
 
-  const [orderRows, creatorRows] = await db.batch([
+  const [orderRows, creatorRows, offerRows] = await db.batch([
     db.select().from(orders).where(eq(orders.id, orderId)),
     db
       .select({ graceDays: creators.graceDays })
       .from(creators)
       .innerJoin(orders, eq(orders.creatorId, creators.id))
       .where(eq(orders.id, orderId)),
+    db.select({ creatorId: offers.creatorId, kind: offers.kind }).from(offers).where(eq(offers.id, offerId)),
   ])
   const order = orderRows[0]
-  if (!order || order.offerId !== offerId) return recordOnly()
+  const offer = offerRows[0]
+  // The tier may have changed since the order (an upgrade moves `offer_id`), but never to another creator's
+  // offer or to something that is not a tier.
+  if (!order || !offer || offer.creatorId !== order.creatorId || offer.kind !== 'tier') return recordOnly()
   const customer = subscription.customer as Stripe.Customer | Stripe.DeletedCustomer | string
   const customerEmail = typeof customer === 'object' && !customer.deleted ? customer.email : null
   const customerId = typeof customer === 'string' ? customer : customer.id
@@ -119,6 +123,7 @@ export async function handleSubscriptionEvent(
       .onConflictDoUpdate({
         target: subscriptions.stripeSubscriptionId,
         set: {
+          offerId,
           status: subscription.status,
           currentPeriodEndAt: item.current_period_end * 1000,
           cancelAtPeriodEnd: subscription.cancel_at_period_end,
@@ -142,6 +147,17 @@ export async function handleSubscriptionEvent(
           updatedAt: readAt,
         })
         .where(and(eq(orders.id, order.id), eq(orders.status, 'open'))),
+      // A tier change moves the grant: the previous tier's entitlement from this subscription ends now.
+      db.run(sql`insert or ignore into entitlement_changes (id, creator_id, entitlement_id, change, cause_type,
+          cause_id, state_after, ends_at_after, at)
+        select ${newId('entitlementChange', readAt)} || '_' || e.id, e.creator_id, e.id, 'move', 'stripe_event',
+          ${event.id}, 'lapsed', ${readAt}, ${readAt}
+        from entitlements e
+        where e.source = 'subscription' and e.source_id = ${subscription.id} and e.offer_id != ${offerId}
+          and e.state in ('active', 'grace') and ${ours}`),
+      db.run(sql`update entitlements set state = 'lapsed', ends_at = ${readAt}, updated_at = ${readAt}
+        where source = 'subscription' and source_id = ${subscription.id} and offer_id != ${offerId}
+          and state in ('active', 'grace') and ${ours}`),
       db
         .insert(entitlements)
         .values({

@@ -20,13 +20,13 @@ type Events = Parameters<FakeStripe['deliver']>[0]
 const deliver = (events: Events, options = {}) => deliverEvents(payments, events, options)
 
 /** A buyer subscribes to a yearly tier by card; returns the Stripe subscription id and its events. */
-async function subscribed(): Promise<{ subscriptionId: string; events: Events }> {
+async function subscribed(): Promise<{ subscriptionId: string; events: Events; key: string }> {
   const { key } = await givenCreator(ctx, { grace_days: 3 })
   const tier = (await api(ctx, 'POST', '/api/v1/offers', { key, body: tierBody({ status: 'live' }) })).body
   const location = (await ctx.app.request(`/buy/${tier.id}?rail=card`)).headers.get('location') ?? ''
   const events = fake.completeSession(location.split('/').pop() ?? '', { email: 'member@example.com' })
   const subscriptionId = fake.objects<{ id: string }>('subscription')[0]?.id ?? ''
-  return { subscriptionId, events }
+  return { subscriptionId, events, key }
 }
 
 async function entitlement() {
@@ -99,5 +99,54 @@ describe('card subscriptions', () => {
     expect(await countRows(ctx, 'stripe_events')).toBe(0)
     await deliver(events.slice(0, 1))
     expect(await countRows(ctx, 'entitlements')).toBe(1)
+  })
+})
+
+describe('tier changes', () => {
+  it('moves the grant to the new tier when the subscription changes tier, with history', async () => {
+    const { subscriptionId, events, key } = await subscribed()
+    await deliver(events)
+    const upper = (
+      await api(ctx, 'POST', '/api/v1/offers', {
+        key,
+        body: tierBody({ slug: 'upper', rank: 2, status: 'live' }),
+      })
+    ).body.id as string
+    const sub = fake.object<{ metadata: Record<string, string> }>(subscriptionId)
+    ctx.clock.advance(60_000)
+    await deliver(
+      fake.changeSubscriptionPrice(subscriptionId, {
+        unit_amount: 120000,
+        metadata: { ...sub?.metadata, offer_id: upper },
+      }),
+    )
+    const rows = await ctx.sql.execute(
+      "select offer_id, state from entitlements where source = 'subscription' order by created_at, offer_id",
+    )
+    expect(
+      rows.rows.map((row) => `${row.offer_id === upper ? 'upper' : 'lower'}:${row.state}`).sort(),
+    ).toEqual(['lower:lapsed', 'upper:active'])
+    expect(await changes()).toEqual(['grant', 'move', 'grant'])
+  })
+
+  it("refuses a change to another creator's offer", async () => {
+    const { subscriptionId, events } = await subscribed()
+    await deliver(events)
+    const other = await givenCreator(ctx)
+    const foreign = (
+      await api(ctx, 'POST', '/api/v1/offers', {
+        key: other.key,
+        body: tierBody({ slug: 'foreign', status: 'live' }),
+      })
+    ).body.id
+    const sub = fake.object<{ metadata: Record<string, string> }>(subscriptionId)
+    await deliver(
+      fake.changeSubscriptionPrice(subscriptionId, { metadata: { ...sub?.metadata, offer_id: foreign } }),
+    )
+    const rows = await ctx.sql.execute(
+      "select offer_id, state from entitlements where source = 'subscription'",
+    )
+    expect(rows.rows).toHaveLength(1)
+    expect(rows.rows[0]?.state).toBe('active')
   })
 })
