@@ -15,7 +15,8 @@ import { parseConfig } from './config'
 import { dbFromLibsql } from './db/client'
 import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
 import { createLogger } from './lib/logger'
-import { Problem, validationFailed } from './lib/problem'
+import { validationProblem } from './lib/openapi'
+import { Problem } from './lib/problem'
 import { systemClock } from './lib/time'
 
 const usage = `usage:
@@ -63,10 +64,7 @@ async function main(argv: string[]): Promise<unknown> {
         default_currency: values.currency,
         time_zone: values['time-zone'],
       })
-      if (!parsed.success)
-        throw validationFailed(
-          parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-        )
+      if (!parsed.success) throw validationProblem(parsed.error)
       const deps = { db: dbFromLibsql(client), clock: systemClock, logger: createLogger(config.LOG_LEVEL) }
       const result = await createCreator(deps, parsed.data, { type: 'admin', id: 'cli' })
       return { creator: result.creator, api_key: result.apiKey }

@@ -1,4 +1,5 @@
 /** Creators: the storefront owners. Verbs to create one (with its first API key), read and update settings. */
+
 import { z } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
 import type { CreatorRow } from '../app-env'
@@ -6,6 +7,7 @@ import { uniqueViolation } from '../db/errors'
 import { apiKeys, auditLog, creators, locales } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
+import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { currencyCode, slugSchema, timeZoneSchema } from '../lib/openapi'
 import { conflict } from '../lib/problem'
@@ -102,7 +104,7 @@ export async function createCreator(
     id: newId('creator', now),
     slug: input.slug,
     name: input.name,
-    email: input.email.trim().toLowerCase(),
+    email: normaliseEmail(input.email),
     bio: input.bio ?? '',
     defaultCurrency: input.default_currency ?? 'CNY',
     locale: input.locale ?? 'zh-CN',

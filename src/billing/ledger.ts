@@ -42,11 +42,6 @@ export async function recordOnly(
   return inserted.length ? 'ignored' : 'duplicate'
 }
 
-export async function ledgerEntry({ db }: Pick<Deps, 'db'>, eventId: string) {
-  const [row] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId))
-  return row ?? null
-}
-
 /** The PaymentIntent an event is about, for sessions, charges and disputes alike. */
 export function paymentIntentOf(event: Stripe.Event): string | null {
   const object = event.data.object as { payment_intent?: unknown }

@@ -7,21 +7,19 @@
  * guarded in SQL as well (order status, unique entitlement per order, one grant change per entitlement), so two
  * deliveries of the same fact racing each other still leave one grant.
  */
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+
+import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type Stripe from 'stripe'
 import { writeBatch } from '../db/client'
 import { buyers, consultationSlots, entitlements, orders, stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
+import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { paymentVerdict } from './charge-rules'
 import { grantStatements } from './grants'
-import { type EventOutcome, ledgerRow, moneyFactsQuery, toMoneyFact } from './ledger'
+import { type EventOutcome, ledgerRow, moneyFactsQuery, recordOnly, toMoneyFact } from './ledger'
 import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase()
-}
 
 export async function handleSessionEvent(
   { db, clock, logger }: Pick<Deps, 'db' | 'clock' | 'logger'>,
@@ -34,21 +32,21 @@ export async function handleSessionEvent(
   const now = clock.now()
 
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : null
-  const [seen, orderRows, facts] = await db.batch([
+  const sessionBuyer = normaliseEmail(sessionEmail ?? '')
+  const [seen, orderRows, facts, runningForSessionBuyer] = await db.batch([
     db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)),
     db.select().from(orders).where(eq(orders.id, orderId)),
     // A refund or dispute Stripe delivered before this purchase event: remembered, so the grant is not applied.
     moneyFactsQuery(db, paymentIntent),
+    // The buyer's running access to the same offer, so a second pass extends from its end. Keyed by values
+    // known before any read (session email, order id), so it rides in this one round trip.
+    runningAccess(db, sessionBuyer, sql`(select offer_id from orders where id = ${orderId})`),
   ])
   if (seen.length) return 'duplicate'
   const order = orderRows[0]
   if (!order || (session.mode !== 'payment' && event.type !== 'checkout.session.expired')) {
     // Not one of ours, or a subscription checkout: its access follows the subscription (subscription-events.ts).
-    await db
-      .insert(stripeEvents)
-      .values(ledgerRow(event, now, via))
-      .onConflictDoNothing()
-    return 'ignored'
+    return recordOnly({ db, clock }, event, via)
   }
 
   const decision = decideOrder(order.status, event.type as SessionEventType, session.payment_status)
@@ -59,19 +57,12 @@ export async function handleSessionEvent(
     return 'ignored'
   }
 
-  const running = decision.grant
-    ? await db
-        .select({ endsAt: entitlements.endsAt })
-        .from(entitlements)
-        .innerJoin(buyers, eq(buyers.id, entitlements.buyerId))
-        .where(
-          and(
-            eq(buyers.email, email),
-            eq(entitlements.offerId, order.offerId),
-            inArray(entitlements.state, ['active', 'grace']),
-          ),
-        )
-    : []
+  // Stripe always reports the email of a paid session; only without one is the order's email read for.
+  const running = !decision.grant
+    ? []
+    : email === sessionBuyer
+      ? runningForSessionBuyer
+      : await runningAccess(db, email, order.offerId)
 
   const statements: BatchItem<'sqlite'>[] = [
     db
@@ -165,4 +156,18 @@ export async function handleSessionEvent(
     )
   await writeBatch(db, statements)
   return 'processed'
+}
+
+function runningAccess(db: Deps['db'], email: string, offerId: string | SQL) {
+  return db
+    .select({ endsAt: entitlements.endsAt })
+    .from(entitlements)
+    .innerJoin(buyers, eq(buyers.id, entitlements.buyerId))
+    .where(
+      and(
+        eq(buyers.email, email),
+        eq(entitlements.offerId, offerId),
+        inArray(entitlements.state, ['active', 'grace']),
+      ),
+    )
 }

@@ -11,13 +11,13 @@ import type Stripe from 'stripe'
 import { writeBatch } from '../db/client'
 import { buyers, creators, entitlements, offers, orders, stripeEvents, subscriptions } from '../db/schema'
 import type { Deps } from '../deps'
+import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
-import { type EventOutcome, ledgerRow } from './ledger'
-import { normaliseEmail } from './session-events'
+import { type EventOutcome, ledgerRow, recordOnly } from './ledger'
 import { subscriptionAccess } from './subscription-rules'
 
 /** The subscription an event is about, for subscription, invoice and session objects. */
-export function subscriptionIdOf(event: Stripe.Event): string | null {
+function subscriptionIdOf(event: Stripe.Event): string | null {
   const object = event.data.object as {
     object?: string
     id?: string
@@ -36,19 +36,13 @@ export async function handleSubscriptionEvent(
 ): Promise<EventOutcome> {
   const { db, clock, stripe } = deps
   const subscriptionId = subscriptionIdOf(event)
-  const recordOnly = async () => {
-    await db
-      .insert(stripeEvents)
-      .values(ledgerRow(event, clock.now(), via))
-      .onConflictDoNothing()
-    return 'ignored' as const
-  }
+  const ignore = () => recordOnly(deps, event, via)
   const [seen] = await db
     .select({ id: stripeEvents.id })
     .from(stripeEvents)
     .where(eq(stripeEvents.id, event.id))
   if (seen) return 'duplicate'
-  if (!subscriptionId || !stripe) return recordOnly()
+  if (!subscriptionId || !stripe) return ignore()
 
   // The current truth, not the event's snapshot. A Stripe failure throws: the webhook answers 5xx and Stripe
   // retries later.
@@ -57,7 +51,7 @@ export async function handleSubscriptionEvent(
   const orderId = subscription.metadata?.order_id ?? ''
   const offerId = subscription.metadata?.offer_id ?? ''
   const item = subscription.items.data[0]
-  if (!orderId || !offerId || !item) return recordOnly()
+  if (!orderId || !offerId || !item) return ignore()
 
   const [orderRows, creatorRows, offerRows] = await db.batch([
     db.select().from(orders).where(eq(orders.id, orderId)),
@@ -72,12 +66,12 @@ export async function handleSubscriptionEvent(
   const offer = offerRows[0]
   // The tier may have changed since the order (an upgrade moves `offer_id`), but never to another creator's
   // offer or to something that is not a tier.
-  if (!order || !offer || offer.creatorId !== order.creatorId || offer.kind !== 'tier') return recordOnly()
+  if (!order || !offer || offer.creatorId !== order.creatorId || offer.kind !== 'tier') return ignore()
   const customer = subscription.customer as Stripe.Customer | Stripe.DeletedCustomer | string
   const customerEmail = typeof customer === 'object' && !customer.deleted ? customer.email : null
   const customerId = typeof customer === 'string' ? customer : customer.id
   const email = normaliseEmail(customerEmail ?? order.email ?? '')
-  if (!email) return recordOnly()
+  if (!email) return ignore()
 
   const access = subscriptionAccess(
     {

@@ -10,6 +10,7 @@ import { auditLog, groups, offers, prices, tierBenefits } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
+import { type Page, toPage } from '../lib/pagination'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
 import {
@@ -110,7 +111,7 @@ export async function listOffers(
     kind?: OfferJson['kind'] | undefined
     status?: OfferJson['status'] | undefined
   },
-): Promise<{ data: OfferJson[]; next_cursor: string | null }> {
+): Promise<Page<OfferJson>> {
   // Newest first; ids are time-sortable, so the last id of a page is the cursor for the next.
   const rows = await db.query.offers.findMany({
     where: and(
@@ -123,9 +124,7 @@ export async function listOffers(
     limit: query.limit + 1,
     with: offerRelations,
   })
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return { data: page.map(offerJson), next_cursor: rows.length > query.limit && last ? last.id : null }
+  return toPage(rows, query.limit, offerJson)
 }
 
 /** Included offers must be this creator's courses or groups. One query; errors name the bad ids. */

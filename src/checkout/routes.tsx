@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { validationFailed } from '../lib/problem'
+import { validationProblem } from '../lib/openapi'
 import { confirmCheckout } from './confirm-checkout'
 import { startCheckout } from './start-checkout'
 import { SuccessPage } from './success-page'
@@ -26,10 +26,7 @@ export function checkoutRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/buy/:offerId', async (c) => {
       const query = buyQuery.safeParse(c.req.query())
-      if (!query.success)
-        throw validationFailed(
-          query.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-        )
+      if (!query.success) throw validationProblem(query.error)
       const { url } = await startCheckout(deps, {
         offerId: c.req.param('offerId'),
         rail: query.data.rail,

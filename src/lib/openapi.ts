@@ -60,13 +60,16 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { 'application/json': { schema } } }
 }
 
-/** The validation hook for every route: zod issues become one 422 problem listing each field. */
-export function validationHook(result: { success: boolean; error?: unknown }): void {
-  if (result.success) return
-  const error = result.error as z.ZodError
-  throw validationFailed(
+/** Zod issues as one 422 problem listing each field; the one mapping for routes, pages and the CLI. */
+export function validationProblem(error: z.ZodError) {
+  return validationFailed(
     error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
   )
+}
+
+/** The validation hook for every route. */
+export function validationHook(result: { success: boolean; error?: unknown }): void {
+  if (!result.success) throw validationProblem(result.error as z.ZodError)
 }
 
 export const moneyAmount = z

@@ -2,8 +2,10 @@
  * The members API's shapes: orders, members with their entitlements, manual grants and refunds. Validated by
  * zod and documented by OpenAPI from the same schemas.
  */
+
 import { z } from '@hono/zod-openapi'
 import { entitlementSources, entitlementStates, orderStatuses } from '../db/schema'
+import { normaliseEmail } from '../lib/email'
 import { isoDateTime, listQuery, pageSchema } from '../lib/openapi'
 
 const pathId = (name: string, description: string, example: string) =>
@@ -99,9 +101,8 @@ export const memberPageSchema = pageSchema(memberSchema, 'MemberPage')
 export const listMembersQuery = listQuery.extend({
   email: z
     .string()
-    .trim()
-    .toLowerCase()
     .max(320)
+    .transform(normaliseEmail)
     .optional()
     .openapi({ description: 'Exact email; trimmed and lower-cased before matching.' }),
 })

@@ -3,9 +3,11 @@
  * shared across creators, so every read goes through this creator's entitlements: a buyer with none here is
  * indistinguishable from an unknown id (404), and only this creator's entitlements are shown.
  */
+
 import { and, asc, desc, eq, exists, inArray, lt, type SQLWrapper } from 'drizzle-orm'
 import { buyers, entitlements } from '../db/schema'
 import type { Deps } from '../deps'
+import { type Page, toPage } from '../lib/pagination'
 import { notFound } from '../lib/problem'
 import { toIso } from '../lib/time'
 import type { ListMembersQuery, MemberEntitlementJson, MemberJson } from './member-schemas'
@@ -60,7 +62,7 @@ export async function listMembers(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
   query: ListMembersQuery,
-): Promise<{ data: MemberJson[]; next_cursor: string | null }> {
+): Promise<Page<MemberJson>> {
   // Newest buyers first by id; the page's ids are one subquery, so the buyers and their entitlements go out
   // as one batch (one round trip) without a second query that waits for the first.
   const pageWhere = and(
@@ -83,12 +85,7 @@ export async function listMembers(
       .limit(query.limit + 1),
     entitlementsQuery(db, scope, pageIds),
   ])
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    data: page.map((buyer) => memberJson(buyer, held)),
-    next_cursor: rows.length > query.limit && last ? last.id : null,
-  }
+  return toPage(rows, query.limit, (buyer) => memberJson(buyer, held))
 }
 
 export async function getMember(

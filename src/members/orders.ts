@@ -1,9 +1,11 @@
 /**
  * Order reads for the creator: newest first, scoped by the creator so another creator's order is simply absent.
  */
+
 import { and, desc, eq, lt } from 'drizzle-orm'
 import { orders } from '../db/schema'
 import type { Deps } from '../deps'
+import { type Page, toPage } from '../lib/pagination'
 import { toIso } from '../lib/time'
 import type { ListOrdersQuery, OrderJson } from './member-schemas'
 
@@ -34,7 +36,7 @@ export async function listOrders(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
   query: ListOrdersQuery,
-): Promise<{ data: OrderJson[]; next_cursor: string | null }> {
+): Promise<Page<OrderJson>> {
   // Newest first; ids are time-sortable, so the last id of a page is the cursor for the next.
   const rows = await db
     .select()
@@ -49,7 +51,5 @@ export async function listOrders(
     )
     .orderBy(desc(orders.id))
     .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return { data: page.map(orderJson), next_cursor: rows.length > query.limit && last ? last.id : null }
+  return toPage(rows, query.limit, orderJson)
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/client'
 import { type OfferStatus, posts } from '../db/schema'
 import type { Deps } from '../deps'
 import { isId } from '../lib/ids'
+import { type Page, toPage } from '../lib/pagination'
 import { notFound } from '../lib/problem'
 import { type PostJson, type PostRow, postJson } from './post-json'
 
@@ -39,7 +40,7 @@ export async function listPosts(
   { db }: Pick<Deps, 'db'>,
   creatorId: string,
   query: { limit: number; cursor?: string | undefined; status?: OfferStatus | undefined },
-): Promise<{ data: PostJson[]; next_cursor: string | null }> {
+): Promise<Page<PostJson>> {
   // One row more than asked says whether another page exists, without a count query.
   const rows = await db
     .select()
@@ -53,7 +54,5 @@ export async function listPosts(
     )
     .orderBy(desc(posts.id))
     .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return { data: page.map(postJson), next_cursor: rows.length > query.limit && last ? last.id : null }
+  return toPage(rows, query.limit, postJson)
 }

@@ -42,6 +42,23 @@ async function givenOrder(
   return { order, offer }
 }
 
+/** A consultation order holding tomorrow's slot, as GET /buy leaves it. */
+async function givenConsultationOrderHoldingSlot() {
+  const { order } = await givenOrder(consultationBody())
+  const slot = (
+    await api(ctx, 'POST', `/api/v1/offers/${order.offerId}/slots`, {
+      key,
+      body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
+    })
+  ).body.data[0]
+  await ctx.sql.execute({
+    sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
+    args: [order.id, slot.id],
+  })
+  await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+  return order
+}
+
 let sequence = 0
 function sessionEvent(
   type: string,
@@ -102,9 +119,12 @@ describe('POST /webhooks/stripe: happy', () => {
   it('grants a paid course once, creating the buyer by normalised email, with history', async () => {
     const { order } = await givenOrder(courseBody())
     const event = sessionEvent('checkout.session.completed', order.id)
+    ctx.roundTrips.count = 0
     const res = await post(event)
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ received: true, outcome: 'processed' })
+    // One read batch (ledger, order, money facts, running access), one write batch.
+    expect(ctx.roundTrips.count).toBe(2)
     const [entitlement] = await entitlementsOf('reader@example.com')
     expect(entitlement).toMatchObject({
       source: 'order',
@@ -167,20 +187,7 @@ describe('POST /webhooks/stripe: happy', () => {
   })
 
   it('closes an expired order and frees its held slot; a later payment still wins', async () => {
-    const { order } = await givenOrder(consultationBody())
-    const slotStart = new Date(ctx.clock.now() + dayMs).toISOString()
-    const offerId = order.offerId
-    const slot = (
-      await api(ctx, 'POST', `/api/v1/offers/${offerId}/slots`, {
-        key,
-        body: { slots: [{ starts_at: slotStart }] },
-      })
-    ).body.data[0]
-    await ctx.sql.execute({
-      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
-      args: [order.id, slot.id],
-    })
-    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    const order = await givenConsultationOrderHoldingSlot()
     await post(sessionEvent('checkout.session.expired', order.id, { payment_status: 'unpaid' }))
     const freed = await ctx.sql.execute('select status, order_id from consultation_slots')
     expect(freed.rows[0]).toMatchObject({ status: 'free', order_id: null })
@@ -192,18 +199,7 @@ describe('POST /webhooks/stripe: happy', () => {
   })
 
   it('books the held slot when the consultation is paid', async () => {
-    const { order } = await givenOrder(consultationBody())
-    const slot = (
-      await api(ctx, 'POST', `/api/v1/offers/${order.offerId}/slots`, {
-        key,
-        body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
-      })
-    ).body.data[0]
-    await ctx.sql.execute({
-      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
-      args: [order.id, slot.id],
-    })
-    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    const order = await givenConsultationOrderHoldingSlot()
     await post(sessionEvent('checkout.session.completed', order.id))
     const booked = await ctx.sql.execute(
       'select s.status, b.email from consultation_slots s join buyers b on b.id = s.buyer_id',
@@ -375,18 +371,7 @@ describe('refunds and disputes', () => {
   })
 
   it('frees the slot of a fully refunded consultation', async () => {
-    const { order } = await givenOrder(consultationBody())
-    const slot = (
-      await api(ctx, 'POST', `/api/v1/offers/${order.offerId}/slots`, {
-        key,
-        body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
-      })
-    ).body.data[0]
-    await ctx.sql.execute({
-      sql: "update consultation_slots set status = 'held', order_id = ? where id = ?",
-      args: [order.id, slot.id],
-    })
-    await ctx.sql.execute({ sql: 'update orders set slot_id = ? where id = ?', args: [slot.id, order.id] })
+    const order = await givenConsultationOrderHoldingSlot()
     await post(sessionEvent('checkout.session.completed', order.id))
     await post(
       chargeEvent('charge.refunded', order.id, {
