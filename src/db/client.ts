@@ -5,6 +5,7 @@
  * alike. Verbs must not depend on driver-specific `run()` results: use `.returning()` to learn what changed.
  */
 import type { Client } from '@libsql/client'
+import { type SQL, sql } from 'drizzle-orm'
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch'
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web'
@@ -58,4 +59,14 @@ export async function writeBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<
   const [first, ...rest] = items
   if (!first) throw new Error('writeBatch needs at least one statement')
   return db.batch([first, ...rest])
+}
+
+/**
+ * A batch statement that aborts the whole batch unless `stillHolds` is true when the batch runs. A verb that
+ * decided from a read (one round trip) and writes in a second guards the facts its decision rests on: if
+ * another writer changed them in between, nothing is written and `staleRead(error)` recognises the failure,
+ * so the verb can read again. SQLite runs each batch as one serialised transaction on libSQL, Turso and D1.
+ */
+export function guardStatement(db: Db, name: string, stillHolds: SQL): BatchItem<'sqlite'> {
+  return db.run(sql`insert into write_guards (name, holds) select ${name}, 0 where not (${stillHolds})`)
 }

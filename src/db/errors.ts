@@ -14,3 +14,14 @@ export function uniqueViolation(error: unknown): string | null {
   }
   return null
 }
+
+/** True when a batch was aborted by a `guardStatement` (its read went stale): read again and redo. */
+export function staleRead(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    const message = current instanceof Error ? current.message : String(current)
+    if (/CHECK constraint failed: stale_read/.test(message)) return true
+    current = current instanceof Error ? current.cause : undefined
+  }
+  return false
+}

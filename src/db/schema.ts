@@ -7,8 +7,8 @@
  * - money is an integer amount in minor units beside an ISO 4217 `currency`;
  * - every row a creator owns carries `creator_id`, and every creator query filters on it.
  */
-import { relations } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { relations, sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Times are always written by the application from `deps.clock`, never by a SQL default, so tests can
 // move time and every runtime (libSQL, Turso, D1) stores the same value.
@@ -574,9 +574,27 @@ export const mails = sqliteTable('mails', {
   /** JSON array of {filename, contentType, content(base64)}. */
   attachments: text('attachments'),
   sentAt: integer('sent_at'),
+  /** Send attempts so far; the dispatcher gives up after a few. */
+  attempts: integer('attempts').notNull().default(0),
+  /** When the dispatcher may (re)try it: a claim pushes this forward, so two dispatchers never send one mail. */
+  nextAttemptAt: integer('next_attempt_at').notNull().default(0),
   error: text('error'),
   createdAt: createdAt(),
 })
+
+/**
+ * Always empty. A write batch that read something and must not commit if it changed meanwhile ends with
+ * `insert into write_guards select 'name', 0 where not (<what was read still holds>)`: the CHECK fails, the
+ * whole batch rolls back, and the caller re-reads (db/client.ts `guardStatement`, db/errors.ts `staleRead`).
+ */
+export const writeGuards = sqliteTable(
+  'write_guards',
+  {
+    name: text('name').notNull(),
+    holds: integer('holds').notNull(),
+  },
+  (t) => [check('stale_read', sql`${t.holds} = 1`)],
+)
 
 // Relations for drizzle's relational queries: an offer with its prices, benefits and group in one SQL
 // statement (one round trip), on libSQL and D1 alike.
