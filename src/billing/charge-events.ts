@@ -7,14 +7,23 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type Stripe from 'stripe'
-import { writeBatch } from '../db/client'
+import { guardStatement, writeBatch } from '../db/client'
 import { consultationSlots, entitlements, orders, stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
 import { dayMs } from '../lib/time'
 import { paymentVerdict } from './charge-rules'
 import { grantStatements } from './grants'
-import { type EventOutcome, ledgerRow, moneyFactsQuery, paymentIntentOf, toMoneyFact } from './ledger'
+import {
+  type EventOutcome,
+  ledgerRow,
+  moneyFactsQuery,
+  moneyFactsUnchanged,
+  paymentIntentOf,
+  toMoneyFact,
+} from './ledger'
+
+const paidStatuses: string[] = ['paid', 'refunded', 'disputed']
 
 export async function handleChargeEvent(
   { db, clock }: Pick<Deps, 'db' | 'clock' | 'logger'>,
@@ -37,15 +46,31 @@ export async function handleChargeEvent(
     toMoneyFact(JSON.stringify(event)),
   ])
 
-  const statements: BatchItem<'sqlite'>[] = [
+  const statements: BatchItem<'sqlite'>[] = []
+  if (paymentIntentId) {
+    // The verdict folds the facts read above and acts on the paid orders read above. If another fact about this
+    // payment, or its purchase, committed since, this batch aborts and the event is processed again. (Before the
+    // ledger row: that row is itself one more fact.)
+    const paidRead = orderRows.filter((order) => paidStatuses.includes(order.status)).length
+    statements.push(
+      moneyFactsUnchanged(db, paymentIntentId, stored.length),
+      guardStatement(
+        db,
+        'paid_orders',
+        sql`(select count(*) from orders where payment_intent_id = ${paymentIntentId}
+          and status in ('paid', 'refunded', 'disputed')) = ${paidRead}`,
+      ),
+    )
+  }
+  statements.push(
     db
       .insert(stripeEvents)
       .values(ledgerRow(event, now, via))
       .onConflictDoNothing(),
-  ]
+  )
   for (const order of orderRows) {
     // Open, expired or failed orders were never paid: the purchase handler will read this fact when it lands.
-    if (!['paid', 'refunded', 'disputed'].includes(order.status)) continue
+    if (!paidStatuses.includes(order.status)) continue
     statements.push(
       db
         .update(orders)

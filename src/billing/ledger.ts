@@ -3,8 +3,9 @@
  * effects. Stripe retries any non-2xx for three days; a replayed event must be a no-op, and a failed one must
  * leave no trace so the retry applies it whole.
  */
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
+import { type Db, guardStatement } from '../db/client'
 import { stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { type MoneyFact, moneyFactTypes } from './charge-rules'
@@ -64,4 +65,20 @@ export function moneyFactsQuery(db: Deps['db'], paymentIntentId: string | null) 
 export function toMoneyFact(payload: string): MoneyFact {
   const event = JSON.parse(payload) as Stripe.Event
   return { type: event.type, created: event.created, object: event.data.object as MoneyFact['object'] }
+}
+
+/**
+ * Guards a write batch whose decision folded `count` stored money facts about a PaymentIntent: if a refund or
+ * dispute about it committed after that read, the batch aborts and the event is processed again with it.
+ */
+export function moneyFactsUnchanged(db: Db, paymentIntentId: string, count: number) {
+  return guardStatement(
+    db,
+    'money_facts',
+    sql`(select count(*) from stripe_events where payment_intent_id = ${paymentIntentId}
+      and type in (${sql.join(
+        moneyFactTypes.map((type) => sql`${type}`),
+        sql`, `,
+      )})) = ${count}`,
+  )
 }

@@ -4,6 +4,7 @@
  * to; an unexpected one must not be retried for days).
  */
 import type Stripe from 'stripe'
+import { staleRead } from '../db/errors'
 import type { Deps } from '../deps'
 import { handleChargeEvent } from './charge-events'
 import { type EventOutcome, recordOnly } from './ledger'
@@ -38,5 +39,19 @@ export async function processStripeEvent(
   if (event.type === 'checkout.session.completed' && mode === 'subscription')
     return handleSubscriptionEvent(deps, event, via)
   const handler = handlers[event.type] ?? recordOnly
-  return handler(deps, event, via)
+  // A handler reads, decides, then writes one guarded batch. If a concurrent event about the same payment
+  // committed in between, the batch aborts whole (staleRead) and the event is simply read and decided again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handler(deps, event, via)
+    } catch (error) {
+      if (!staleRead(error) || attempt >= maxAttempts) throw error
+      deps.logger.info('stripe event raced another write; processing it again', {
+        eventId: event.id,
+        attempt,
+      })
+    }
+  }
 }
+
+const maxAttempts = 4

@@ -18,7 +18,14 @@ import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { paymentVerdict } from './charge-rules'
 import { grantStatements } from './grants'
-import { type EventOutcome, ledgerRow, moneyFactsQuery, recordOnly, toMoneyFact } from './ledger'
+import {
+  type EventOutcome,
+  ledgerRow,
+  moneyFactsQuery,
+  moneyFactsUnchanged,
+  recordOnly,
+  toMoneyFact,
+} from './ledger'
 import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
 
 export async function handleSessionEvent(
@@ -74,6 +81,8 @@ export async function handleSessionEvent(
   const verdict = paymentVerdict(facts.map((row) => toMoneyFact(row.payload)))
 
   if (decision.grant) {
+    // The verdict rests on the refunds and disputes read above; one committed since aborts this batch.
+    if (paymentIntent) statements.push(moneyFactsUnchanged(db, paymentIntent, facts.length))
     statements.push(
       db
         .insert(buyers)

@@ -1,5 +1,7 @@
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { processStripeEvent } from '../../src/billing/process-event'
+import type { Db } from '../../src/db/client'
 import { orders } from '../../src/db/schema'
 import { newId } from '../../src/lib/ids'
 import { dayMs } from '../../src/lib/time'
@@ -382,5 +384,59 @@ describe('refunds and disputes', () => {
       }),
     )
     expect((await ctx.sql.execute('select status from consultation_slots')).rows[0]?.status).toBe('free')
+  })
+})
+
+/**
+ * A database whose `n`-th batch first waits for `meanwhile()`: a handler's read has happened, its write has
+ * not, and another event is processed completely in between — the narrowest race two deliveries can have.
+ */
+function pausingBeforeBatch(db: Db, n: number, meanwhile: () => Promise<unknown>): Db {
+  let batches = 0
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver)
+      if (property === 'batch' && typeof value === 'function')
+        return async (...args: unknown[]) => {
+          batches++
+          if (batches === n) await meanwhile()
+          return value.apply(target, args)
+        }
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+describe('refunds and purchases processed at the same instant', () => {
+  it('a refund committed between a purchase read and its write is not overwritten by a grant', async () => {
+    const { order } = await givenOrder(courseBody())
+    let refundStatus = 0
+    // The purchase handler's second batch is its write: the full refund lands just before it.
+    const racing = pausingBeforeBatch(ctx.deps.db, 2, async () => {
+      refundStatus = (await post(fullRefund(order.id))).status
+    })
+    const outcome = await processStripeEvent(
+      { ...ctx.deps, db: racing },
+      sessionEvent('checkout.session.completed', order.id),
+      'webhook',
+    )
+    expect(refundStatus).toBe(200)
+    expect(outcome).toBe('processed')
+    expect(await countRows(ctx, 'entitlements')).toBe(0)
+    expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('refunded')
+    expect(await countRows(ctx, 'stripe_events')).toBe(2)
+    expect(ctx.logger.lines.some((line) => line.includes('raced another write'))).toBe(true)
+  })
+
+  it('a purchase committed between a refund read and its write is still revoked', async () => {
+    const { order } = await givenOrder(courseBody())
+    let purchaseStatus = 0
+    // The charge handler's first batch is its read, its second the write: the purchase lands in between.
+    const racing = pausingBeforeBatch(ctx.deps.db, 2, async () => {
+      purchaseStatus = (await post(sessionEvent('checkout.session.completed', order.id))).status
+    })
+    await processStripeEvent({ ...ctx.deps, db: racing }, fullRefund(order.id), 'webhook')
+    expect(purchaseStatus).toBe(200)
+    expect(await states()).toEqual(['revoked/refunded'])
   })
 })
