@@ -32,7 +32,7 @@ const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
 export async function processStripeEvent(
   deps: HandlerDeps,
   event: Stripe.Event,
-  via: 'webhook' | 'reconcile' | 'checkout_success',
+  via: 'webhook' | 'reconcile' | 'checkout_success' | 'api',
 ): Promise<EventOutcome> {
   // A completed subscription checkout is a subscription fact: its handler reads the subscription itself.
   const mode = (event.data.object as { object?: string; mode?: string }).mode

@@ -14,7 +14,7 @@ import type { Deps } from '../deps'
 import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { type EventOutcome, ledgerRow, recordOnly } from './ledger'
-import { subscriptionAccess } from './subscription-rules'
+import { effectiveTier, subscriptionAccess } from './subscription-rules'
 
 /** The subscription an event is about, for subscription, invoice and session objects. */
 function subscriptionIdOf(event: Stripe.Event): string | null {
@@ -49,9 +49,11 @@ export async function handleSubscriptionEvent(
   const subscription = await stripe.subscriptions.retrieve(subscriptionId, { expand: ['customer'] })
   const readAt = clock.now()
   const orderId = subscription.metadata?.order_id ?? ''
-  const offerId = subscription.metadata?.offer_id ?? ''
   const item = subscription.items.data[0]
-  if (!orderId || !offerId || !item) return ignore()
+  if (!item) return ignore()
+  // An upgrade moved `offer_id`; a scheduled downgrade takes over once its period has begun.
+  const { offerId, pendingOfferId } = effectiveTier(subscription.metadata, item.current_period_start)
+  if (!orderId || !offerId) return ignore()
 
   const [orderRows, creatorRows, offerRows] = await db.batch([
     db.select().from(orders).where(eq(orders.id, orderId)),
@@ -110,6 +112,7 @@ export async function handleSubscriptionEvent(
         status: subscription.status,
         currentPeriodEndAt: item.current_period_end * 1000,
         cancelAtPeriodEnd: subscription.cancel_at_period_end,
+        pendingOfferId,
         stripeObjectAt: readAt,
         createdAt: readAt,
         updatedAt: readAt,
@@ -121,6 +124,7 @@ export async function handleSubscriptionEvent(
           status: subscription.status,
           currentPeriodEndAt: item.current_period_end * 1000,
           cancelAtPeriodEnd: subscription.cancel_at_period_end,
+          pendingOfferId,
           stripeObjectAt: readAt,
           updatedAt: readAt,
         },

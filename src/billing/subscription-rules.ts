@@ -43,3 +43,40 @@ export function subscriptionAccess(facts: SubscriptionFacts, graceDays: number):
       return { state: null, endsAt: periodEnd, graceEndsAt: null }
   }
 }
+
+/**
+ * The tier a subscription grants now. `offer_id` in the subscription's metadata is the tier it was sold or
+ * upgraded to; a downgrade is scheduled by `pending_offer_id` with `pending_from` (the period end, seconds, when
+ * it was scheduled) and takes over once a period starting at or after that time has begun. Pure, and it only
+ * reads the subscription as Stripe holds it, so any delivery order of its events gives the same answer.
+ */
+export function effectiveTier(
+  metadata: Record<string, string> | null | undefined,
+  currentPeriodStart: number,
+): { offerId: string; pendingOfferId: string | null } {
+  const offerId = metadata?.offer_id ?? ''
+  const pending = metadata?.pending_offer_id ?? ''
+  const from = Number(metadata?.pending_from ?? Number.NaN)
+  if (!pending || !Number.isFinite(from)) return { offerId, pendingOfferId: null }
+  return currentPeriodStart >= from
+    ? { offerId: pending, pendingOfferId: null }
+    : { offerId, pendingOfferId: pending }
+}
+
+export type TierChange = 'upgrade' | 'downgrade' | 'cancel_downgrade'
+
+/**
+ * What moving a subscription to another tier means: a higher (or equal) rank moves now and bills the
+ * difference; a lower one waits for the period end; asking for the current tier while a downgrade waits
+ * cancels it. Null: nothing to change.
+ */
+export function planTierChange(input: {
+  currentOfferId: string
+  currentRank: number
+  pendingOfferId: string | null
+  targetOfferId: string
+  targetRank: number
+}): TierChange | null {
+  if (input.targetOfferId === input.currentOfferId) return input.pendingOfferId ? 'cancel_downgrade' : null
+  return input.targetRank >= input.currentRank ? 'upgrade' : 'downgrade'
+}

@@ -15,7 +15,13 @@ import { writeBatch } from '../db/client'
 import { consultationSlots, creators, offers, orders, prices } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
-import { badRequest, conflict, notFound, Problem, serviceUnavailable } from '../lib/problem'
+import {
+  badRequest,
+  conflict,
+  notFound,
+  paymentProviderUnavailable,
+  serviceUnavailable,
+} from '../lib/problem'
 import { checkoutTtlMs, choosePrice, type Rail, railAllows, sessionParams } from './checkout-rules'
 
 /** A held slot whose session has expired is taken over only after this margin, against clock skew. */
@@ -152,10 +158,7 @@ export async function startCheckout(
   } catch (error) {
     logger.error('checkout session failed', { orderId, offerId: offer.id, error })
     await closeFailedOrder(db, orderId, slot?.id, clock.now())
-    throw new Problem(
-      502,
-      'payment-provider-unavailable',
-      'Payment provider unavailable',
+    throw paymentProviderUnavailable(
       'Stripe could not start the checkout. Nothing was charged; please try again in a moment.',
     )
   }

@@ -427,7 +427,7 @@ export const stripeEvents = sqliteTable(
     paymentIntentId: text('payment_intent_id'),
     receivedAt: integer('received_at').notNull(),
     processedAt: integer('processed_at'),
-    /** `webhook`, `reconcile` or `checkout_success`. */
+    /** `webhook`, `reconcile`, `checkout_success`, or `api` (a change made here, read back from Stripe at once). */
     via: text('via').notNull().default('webhook'),
     error: text('error'),
     payload: text('payload').notNull(),

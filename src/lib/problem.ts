@@ -108,3 +108,7 @@ export const misconfigured = (missing: string[]) =>
 
 export const serviceUnavailable = (detail: string) =>
   new Problem(503, 'unavailable', 'Service unavailable', detail)
+
+/** Stripe refused or could not be reached; `detail` says what did not happen. */
+export const paymentProviderUnavailable = (detail: string) =>
+  new Problem(502, 'payment-provider-unavailable', 'Payment provider unavailable', detail)

@@ -16,6 +16,13 @@ const pathId = (name: string, description: string, example: string) =>
 
 export const orderIdParam = z.object({ id: pathId('id', 'Order id', 'ord_01m84d7bvcq981y6dza0ec') })
 export const memberIdParam = z.object({ id: pathId('id', 'Member (buyer) id', 'buy_01m84d7bvcq981y6dza0ec') })
+export const subscriptionIdParam = z.object({
+  id: pathId(
+    'id',
+    "Stripe subscription id (an entitlement's `source_id` when its source is `subscription`)",
+    'sub_1QxYz',
+  ),
+})
 export const memberEntitlementParams = z.object({
   id: pathId('id', 'Member (buyer) id', 'buy_01m84d7bvcq981y6dza0ec'),
   entitlement_id: pathId('entitlement_id', 'Entitlement id', 'ent_01m84d7bvcq981y6dza0ec'),
@@ -79,6 +86,10 @@ export const memberEntitlementSchema = z
     offer_id: z.string(),
     state: z.enum(entitlementStates),
     source: z.enum(entitlementSources),
+    source_id: z.string().openapi({
+      description:
+        'The order id, Stripe subscription id, or audit log id (admin grants) the access comes from.',
+    }),
     starts_at: z.string(),
     ends_at: z.string().nullable(),
     grace_ends_at: z.string().nullable(),
@@ -116,3 +127,31 @@ export const grantInputSchema = z
   })
   .openapi('GrantInput')
 export type GrantInput = z.infer<typeof grantInputSchema>
+
+// Subscriptions
+
+export const changeTierInputSchema = z
+  .object({
+    offer_id: z.string().max(64).openapi({ description: 'The live tier to move to.' }),
+    price_id: z.string().max(64).optional().openapi({
+      description: "A monthly or yearly price of that tier; default: the one at the subscription's interval.",
+    }),
+  })
+  .openapi('ChangeTierInput')
+
+export const tierChangeSchema = z
+  .object({
+    subscription_id: z.string(),
+    change: z.enum(['upgrade', 'downgrade', 'cancel_downgrade']).openapi({
+      description:
+        'upgrade (or a same-rank move): now, the prorated difference invoiced at once; downgrade: at the period ' +
+        'end, billed from the next renewal; cancel_downgrade: the waiting downgrade is dropped.',
+    }),
+    offer_id: z.string().openapi({ description: 'The tier access follows now.' }),
+    pending_offer_id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A downgrade waiting for the period end.' }),
+    effective_at: z.string(),
+  })
+  .openapi('TierChange')

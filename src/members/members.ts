@@ -21,6 +21,7 @@ export function entitlementJson(row: typeof entitlements.$inferSelect): MemberEn
     offer_id: row.offerId,
     state: row.state,
     source: row.source,
+    source_id: row.sourceId,
     starts_at: toIso(row.startsAt) ?? '',
     ends_at: toIso(row.endsAt),
     grace_ends_at: toIso(row.graceEndsAt),

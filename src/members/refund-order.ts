@@ -7,7 +7,13 @@ import { and, eq } from 'drizzle-orm'
 import { auditLog, orders } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
-import { conflict, notFound, Problem, serviceUnavailable, validationFailed } from '../lib/problem'
+import {
+  conflict,
+  notFound,
+  paymentProviderUnavailable,
+  serviceUnavailable,
+  validationFailed,
+} from '../lib/problem'
 import type { RefundInput, RefundJson } from './member-schemas'
 
 type Scope = { creatorId: string }
@@ -42,10 +48,7 @@ export async function refundOrder(
     )
   } catch (error) {
     logger.error('refund failed', { orderId, error })
-    throw new Problem(
-      502,
-      'payment-provider-unavailable',
-      'Payment provider unavailable',
+    throw paymentProviderUnavailable(
       'Stripe did not accept the refund. Nothing was refunded; please try again in a moment.',
     )
   }

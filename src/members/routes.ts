@@ -5,10 +5,12 @@
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
+import { changeTier } from '../billing/change-tier'
 import type { Deps } from '../deps'
 import { errorResponses, jsonBody, jsonResponse, problemSchema, validationHook } from '../lib/openapi'
 import { grantEntitlement } from './grant-entitlement'
 import {
+  changeTierInputSchema,
   grantInputSchema,
   listMembersQuery,
   listOrdersQuery,
@@ -21,6 +23,8 @@ import {
   orderPageSchema,
   refundInputSchema,
   refundSchema,
+  subscriptionIdParam,
+  tierChangeSchema,
 } from './member-schemas'
 import { getMember, listMembers } from './members'
 import { listOrders } from './orders'
@@ -97,6 +101,19 @@ const routes = {
       ...errorResponses(401, 404),
     },
   }),
+  changeTier: route({
+    method: 'post',
+    path: '/subscriptions/{id}/tier',
+    tags: ['members'],
+    summary: 'Move a card subscription to another tier: up now (prorated), down at the period end',
+    request: { params: subscriptionIdParam, body: jsonBody(changeTierInputSchema) },
+    responses: {
+      200: jsonResponse(tierChangeSchema, 'Stripe accepted the change; access already follows it'),
+      ...errorResponses(400, 401, 404, 409, 413, 415, 422),
+      502: problem('Stripe refused or failed; nothing was changed'),
+      503: problem('Stripe is not configured'),
+    },
+  }),
 }
 
 export function memberRoutes(deps: Deps) {
@@ -133,6 +150,18 @@ export function memberRoutes(deps: Deps) {
           c.var.actor,
         ),
         201,
+      ),
+    )
+    .openapi(routes.changeTier, async (c) =>
+      c.json(
+        await changeTier(
+          deps,
+          scope(c.var.creator),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
+        200,
       ),
     )
     .openapi(routes.revokeEntitlement, async (c) => {

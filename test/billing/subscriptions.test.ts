@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FakeStripe } from '../../src/dev/local-stripe'
 import { dayMs } from '../../src/lib/time'
-import { tierBody } from '../catalog/builders'
+import { courseBody, tierBody } from '../catalog/builders'
 import { api, countRows, givenCreator, type TestContext } from '../helpers'
 import { createPaymentsContext, deliverToApp as deliverEvents, type PaymentsContext } from '../payments'
 
@@ -20,10 +20,14 @@ type Events = Parameters<FakeStripe['deliver']>[0]
 const deliver = (events: Events, options = {}) => deliverEvents(payments, events, options)
 
 /** A buyer subscribes to a yearly tier by card; returns the Stripe subscription id and its events. */
-async function subscribed(): Promise<{ subscriptionId: string; events: Events; key: string }> {
+async function subscribed(
+  tier: Record<string, unknown> = {},
+): Promise<{ subscriptionId: string; events: Events; key: string }> {
   const { key } = await givenCreator(ctx, { grace_days: 3 })
-  const tier = (await api(ctx, 'POST', '/api/v1/offers', { key, body: tierBody({ status: 'live' }) })).body
-  const location = (await ctx.app.request(`/buy/${tier.id}?rail=card`)).headers.get('location') ?? ''
+  const offer = (
+    await api(ctx, 'POST', '/api/v1/offers', { key, body: tierBody({ status: 'live', ...tier }) })
+  ).body
+  const location = (await ctx.app.request(`/buy/${offer.id}?rail=card`)).headers.get('location') ?? ''
   const events = fake.completeSession(location.split('/').pop() ?? '', { email: 'member@example.com' })
   const subscriptionId = fake.objects<{ id: string }>('subscription')[0]?.id ?? ''
   return { subscriptionId, events, key }
@@ -148,5 +152,141 @@ describe('tier changes', () => {
     )
     expect(rows.rows).toHaveLength(1)
     expect(rows.rows[0]?.state).toBe('active')
+  })
+})
+
+describe('POST /api/v1/subscriptions/{id}/tier', () => {
+  type Invoice = { billing_reason: string; amount_paid: number; subscription?: string }
+  const invoices = () => fake.objects<Invoice>('invoice')
+  const tierRows = async () =>
+    (
+      await ctx.sql.execute(
+        "select o.slug, e.state from entitlements e join offers o on o.id = e.offer_id where e.source = 'subscription' order by o.slug",
+      )
+    ).rows.map((row) => `${row.slug}:${row.state}`)
+
+  async function givenTier(key: string, slug: string, rank: number, prices: Record<string, unknown>[]) {
+    return (
+      await api(ctx, 'POST', '/api/v1/offers', {
+        key,
+        body: tierBody({ slug, rank, status: 'live', prices }),
+      })
+    ).body.id as string
+  }
+
+  it('upgrades now: prorated invoice paid at once, grant moved before the webhook, webhook then a no-op', async () => {
+    const { subscriptionId, events, key } = await subscribed()
+    await deliver(events)
+    const gold = await givenTier(key, 'gold', 2, [{ amount: 120000, currency: 'CNY', interval: 'year' }])
+    ctx.clock.advance(182 * dayMs)
+    const before = fake.events.length
+    const res = await api(ctx, 'POST', `/api/v1/subscriptions/${subscriptionId}/tier`, {
+      key,
+      body: { offer_id: gold },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ change: 'upgrade', offer_id: gold, pending_offer_id: null })
+    expect(await tierRows()).toEqual(['gold:active', 'inner-circle:lapsed'])
+    // Half the year is left: about half of the 1,000 CNY difference, billed and paid now.
+    const proration = invoices().find((invoice) => invoice.billing_reason === 'subscription_update')
+    expect(proration?.amount_paid).toBeGreaterThan(45000)
+    expect(proration?.amount_paid).toBeLessThan(55000)
+    const history = await changes()
+    expect(history).toEqual(['grant', 'move', 'grant'])
+    await deliver(fake.events.slice(before), { seed: 3, shuffle: true, duplicates: 1 })
+    expect(await changes()).toEqual(history)
+    const audit = await ctx.sql.execute("select action from audit_log where subject_type = 'subscription'")
+    expect(audit.rows.map((row) => row.action)).toEqual(['subscription.upgrade'])
+  })
+
+  it('downgrades at the period end: access keeps the higher tier until the renewal, which bills the lower price', async () => {
+    const { subscriptionId, events, key } = await subscribed({ rank: 2 })
+    await deliver(events)
+    const basic = await givenTier(key, 'basic', 1, [{ amount: 5000, currency: 'CNY', interval: 'year' }])
+    const periodEnd = fake.object<{ items: { data: { current_period_end: number }[] } }>(subscriptionId)
+      ?.items.data[0]?.current_period_end
+    const res = await api(ctx, 'POST', `/api/v1/subscriptions/${subscriptionId}/tier`, {
+      key,
+      body: { offer_id: basic },
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ change: 'downgrade', pending_offer_id: basic })
+    expect(res.body.effective_at).toBe(new Date(Number(periodEnd) * 1000).toISOString())
+    expect(await tierRows()).toEqual(['inner-circle:active'])
+    expect(
+      (await ctx.sql.execute('select pending_offer_id from subscriptions')).rows[0]?.pending_offer_id,
+    ).toBe(basic)
+    expect(invoices().filter((invoice) => invoice.billing_reason === 'subscription_update')).toEqual([])
+
+    ctx.clock.advance(366 * dayMs)
+    await deliver(fake.renewSubscription(subscriptionId), { seed: 8, shuffle: true, duplicates: 1 })
+    expect(await tierRows()).toEqual(['basic:active', 'inner-circle:lapsed'])
+    expect(invoices().find((invoice) => invoice.billing_reason === 'subscription_cycle')?.amount_paid).toBe(
+      5000,
+    )
+    expect(
+      (await ctx.sql.execute('select pending_offer_id from subscriptions')).rows[0]?.pending_offer_id,
+    ).toBe(null)
+  })
+
+  it('cancels a waiting downgrade when asked for the current tier', async () => {
+    const { subscriptionId, events, key } = await subscribed({ rank: 2 })
+    await deliver(events)
+    const basic = await givenTier(key, 'basic', 1, [{ amount: 5000, currency: 'CNY', interval: 'year' }])
+    const current = (await ctx.sql.execute('select offer_id from subscriptions')).rows[0]?.offer_id as string
+    const path = `/api/v1/subscriptions/${subscriptionId}/tier`
+    await api(ctx, 'POST', path, { key, body: { offer_id: basic } })
+    const res = await api(ctx, 'POST', path, { key, body: { offer_id: current } })
+    expect(res.body).toMatchObject({ change: 'cancel_downgrade', offer_id: current, pending_offer_id: null })
+    ctx.clock.advance(366 * dayMs)
+    await deliver(fake.renewSubscription(subscriptionId))
+    expect(await tierRows()).toEqual(['inner-circle:active'])
+    expect(invoices().find((invoice) => invoice.billing_reason === 'subscription_cycle')?.amount_paid).toBe(
+      20000,
+    )
+  })
+
+  it('refuses what cannot be done, changing nothing at Stripe', async () => {
+    const { subscriptionId, events, key } = await subscribed({ rank: 2 })
+    await deliver(events)
+    const current = (await ctx.sql.execute('select offer_id from subscriptions')).rows[0]?.offer_id as string
+    const monthly = await givenTier(key, 'monthly', 1, [{ amount: 500, currency: 'CNY', interval: 'month' }])
+    const course = (await api(ctx, 'POST', '/api/v1/offers', { key, body: courseBody({ status: 'live' }) }))
+      .body.id
+    const other = await givenCreator(ctx)
+    const foreignTier = await givenTier(other.key, 'foreign', 3, [
+      { amount: 500, currency: 'CNY', interval: 'year' },
+    ])
+    const path = `/api/v1/subscriptions/${subscriptionId}/tier`
+    const updatesBefore = fake.requests.filter((request) => request.method === 'POST').length
+    expect((await api(ctx, 'POST', path, { key, body: { offer_id: current } })).status).toBe(409)
+    const noYearly = await api(ctx, 'POST', path, { key, body: { offer_id: monthly } })
+    expect(noYearly.status).toBe(422)
+    expect(noYearly.body.errors[0].message).toContain('has no active year price')
+    const monthlyPrice = (
+      await ctx.sql.execute({ sql: 'select id from prices where offer_id = ?', args: [monthly] })
+    ).rows[0]?.id
+    const downgradeMonthly = await api(ctx, 'POST', path, {
+      key,
+      body: { offer_id: monthly, price_id: monthlyPrice },
+    })
+    expect(downgradeMonthly.status).toBe(422)
+    expect(downgradeMonthly.body.errors[0].message).toContain('keeps the billing interval')
+    expect((await api(ctx, 'POST', path, { key, body: { offer_id: course } })).status).toBe(422)
+    expect((await api(ctx, 'POST', path, { key, body: { offer_id: foreignTier } })).status).toBe(422)
+    // Another creator cannot move this creator's subscription, and an unknown one is 404.
+    expect((await api(ctx, 'POST', path, { key: other.key, body: { offer_id: foreignTier } })).status).toBe(
+      404,
+    )
+    const unknown = await api(ctx, 'POST', '/api/v1/subscriptions/sub_nope/tier', {
+      key,
+      body: { offer_id: monthly },
+    })
+    expect(unknown.status).toBe(404)
+    expect(fake.requests.filter((request) => request.method === 'POST').length).toBe(updatesBefore)
+    const audit = await ctx.sql.execute(
+      "select count(*) as n from audit_log where subject_type = 'subscription'",
+    )
+    expect(audit.rows[0]?.n).toBe(0)
   })
 })

@@ -86,6 +86,7 @@ const routes: Route[] = [
     handler: expireSessionRoute,
   },
   { method: 'POST', pattern: /^\/v1\/customers$/, handler: createCustomerRoute },
+  { method: 'POST', pattern: /^\/v1\/prices$/, handler: createPriceRoute },
   { method: 'POST', pattern: new RegExp(`^/v1/subscriptions/${id}$`), handler: updateSubscriptionRoute },
   { method: 'DELETE', pattern: new RegExp(`^/v1/subscriptions/${id}$`), handler: cancelSubscriptionRoute },
   { method: 'POST', pattern: /^\/v1\/refunds$/, handler: createRefundRoute },
@@ -242,6 +243,42 @@ function createCustomerRoute(context: ApiContext): ApiAnswer {
   return answer(context, customer)
 }
 
+/** `POST /v1/prices` with `product` or `product_data[name]`, optionally recurring. */
+function createPriceRoute(context: ApiContext): ApiAnswer {
+  const { params, store } = context
+  rejectUnknown(params, [
+    'currency',
+    'unit_amount',
+    'product',
+    'product_data',
+    'recurring',
+    'metadata',
+    'expand',
+  ])
+  const productId = optionalString(params, 'product')
+  const productData = optionalObject(params, 'product_data')
+  if (!productId && !productData) throw missingParam('product')
+  if (productId && !store.find(productId, 'product')) throw noSuch('product', productId, 'product', 400)
+  const recurring = optionalObject(params, 'recurring')
+  const interval = recurring ? requiredString(recurring, 'interval', 'recurring') : undefined
+  if (interval !== undefined && !['day', 'week', 'month', 'year'].includes(interval))
+    throw invalidRequest('Invalid interval: must be one of day, month, week, or year', 'recurring[interval]')
+  const price = buildPrice(store, {
+    currency: requiredString(params, 'currency'),
+    unit_amount: requiredInteger(params, 'unit_amount'),
+    product: productId ?? { name: requiredString(productData ?? {}, 'name', 'product_data') },
+    recurring:
+      recurring && interval
+        ? {
+            interval: interval as Interval,
+            interval_count: optionalInteger(recurring, 'interval_count', 'recurring', 1) ?? 1,
+          }
+        : undefined,
+    metadata: optionalMetadata(params) ?? {},
+  })
+  return answer(context, price)
+}
+
 /** Parameters the fake applies; other SubscriptionUpdateParams fields are refused rather than ignored. */
 const modelledSubscriptionUpdate = [
   'cancel_at_period_end',
@@ -267,11 +304,18 @@ function updateSubscriptionRoute(context: ApiContext): ApiAnswer {
   const cancelAtPeriodEnd = optionalBoolean(params, 'cancel_at_period_end')
   const metadata = optionalMetadata(params)
   const price = itemPrice(store, subscription, params)
+  const proration = optionalString(params, 'proration_behavior')
+  if (proration !== undefined && !['always_invoice', 'create_prorations', 'none'].includes(proration))
+    throw invalidRequest(
+      'Invalid proration_behavior: must be one of always_invoice, create_prorations, or none',
+      'proration_behavior',
+    )
   updateSubscription(
     store,
     subscription,
     {
       ...(price ? { price } : {}),
+      ...(proration === 'always_invoice' ? { invoiceProrationNow: true } : {}),
       ...(metadata ? { metadata } : {}),
       ...(cancelAtPeriodEnd !== undefined ? { cancelAtPeriodEnd } : {}),
     },

@@ -214,6 +214,7 @@ export function buildPrice(
     unit_amount: number
     product: string | { name: string }
     recurring?: { interval: Interval; interval_count?: number } | undefined
+    metadata?: Record<string, string> | undefined
   },
 ): FakePrice {
   const created = store.seconds()
@@ -241,7 +242,7 @@ export function buildPrice(
     currency: input.currency,
     livemode: false,
     lookup_key: null,
-    metadata: {},
+    metadata: input.metadata ?? {},
     nickname: null,
     product,
     recurring: input.recurring

@@ -59,6 +59,12 @@ export interface PriceChange {
 
 export interface SubscriptionUpdate {
   price?: FakePrice
+  /**
+   * `proration_behavior: 'always_invoice'`: a price change within the same interval bills the unused rest of the
+   * period's difference at once (an upgrade costs a positive amount, paid immediately; a cheaper price is
+   * credited, which the fake does not model). Otherwise a same-interval change takes effect at renewal.
+   */
+  invoiceProrationNow?: boolean
   metadata?: Record<string, string>
   cancelAtPeriodEnd?: boolean
 }
@@ -304,13 +310,26 @@ export function updateSubscription(
     const item = subscription.items.data[0]
     if (!item) throw new Error(`subscription ${subscription.id} has no item`)
     const previousInterval = item.price.recurring
+    const previousAmount = item.price.unit_amount * item.quantity
     item.price = update.price
     const interval = update.price.recurring
-    if (
-      interval &&
-      (interval.interval !== previousInterval?.interval ||
-        interval.interval_count !== previousInterval?.interval_count)
-    ) {
+    const sameInterval =
+      interval?.interval === previousInterval?.interval &&
+      interval?.interval_count === previousInterval?.interval_count
+    const difference = update.price.unit_amount * item.quantity - previousAmount
+    if (sameInterval && update.invoiceProrationNow && difference > 0) {
+      const now = store.seconds()
+      const period = subscription.current_period_end - subscription.current_period_start
+      const unused = Math.max(0, subscription.current_period_end - now)
+      invoice = buildInvoice(store, subscription, {
+        billingReason: 'subscription_update',
+        amount: period > 0 ? Math.round((difference * unused) / period) : 0,
+        usagePeriod: { start: now, end: now },
+        email: customerEmail(store, subscription.customer),
+      })
+      payInvoice(store, invoice)
+      subscription.latest_invoice = invoice.id
+    } else if (interval && !sameInterval) {
       const now = store.seconds()
       const usage = { start: subscription.current_period_start, end: now }
       subscription.billing_cycle_anchor = now
