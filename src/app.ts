@@ -8,10 +8,13 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { requireSameOrigin } from './accounts/csrf'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
+import { signInRoutes } from './accounts/sign-in-routes'
 import type { AppEnv } from './app-env'
 import { billingRoutes } from './billing/routes'
+import { bookingRoutes } from './bookings/routes'
 import { catalogRoutes } from './catalog/routes'
 import { checkoutRoutes } from './checkout/routes'
 import type { Deps } from './deps'
@@ -49,6 +52,9 @@ export function createApp(deps: Deps) {
     }),
   )
 
+  // Browser forms: a state-changing request must come from this site (accounts/csrf.ts).
+  app.use('*', requireSameOrigin(deps))
+
   // One gate for the JSON API: the operator token for admin routes, nothing for public reads, a creator's
   // API key for everything else. Applied before routing, so an unauthenticated caller learns nothing.
   const admin = requireAdmin(deps)
@@ -70,6 +76,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', catalogRoutes(deps))
   app.route('/api/v1', postRoutes(deps))
   app.route('/api/v1', memberRoutes(deps))
+  app.route('/api/v1', bookingRoutes(deps))
+  app.route('/', signInRoutes(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
   app.route('/', billingRoutes(deps))

@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<unknown> {
         throw new Problem(400, 'usage', 'Stripe not configured', 'Set STRIPE_SECRET_KEY.')
       return reconcile({
         db: dbFromLibsql(client),
+        config,
         clock: systemClock,
         logger: createLogger(config.LOG_LEVEL),
         stripe: createStripe(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE),

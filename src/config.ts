@@ -27,6 +27,20 @@ const configSchema = z.object({
   /** Base URL of a Stripe-compatible server (tests, stripe-mock); default Stripe's own API. */
   STRIPE_API_BASE: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Resend API key. Unset on Node = mails stay in the local outbox (/dev/outbox). */
+  MAIL_API_KEY: optionalString,
+  /** Sender, `quanzi <hello@example.com>` or a bare address, on a domain verified with Resend. */
+  MAIL_FROM: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+        'must be an address, optionally with a name: quanzi <hello@example.com>',
+      )
+      .optional(),
+  ),
+  /** Base URL of a Resend-compatible API (tests); default Resend's own. */
+  MAIL_API_BASE: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -34,12 +48,17 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema> & { runtime: Runtime }
 
-/** Secrets a Worker refuses to serve without (Node fills local defaults instead). */
+/**
+ * Variables a Worker refuses to serve without (Node fills local defaults instead). All are secrets except
+ * MAIL_FROM, which is listed because a Worker has no local outbox: without a sender no mail could ever leave.
+ */
 export const workerRequiredSecrets = [
   'ADMIN_TOKEN',
   'SESSION_SECRET',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'MAIL_API_KEY',
+  'MAIL_FROM',
 ] as const
 
 export class ConfigError extends Error {
@@ -76,8 +95,13 @@ export function parseConfig(
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`)
   const missing: string[] = []
+  // A key without a sender would fail every send at the provider; say so at start instead.
+  if (parsed.success && runtime === 'node' && parsed.data.MAIL_API_KEY && !parsed.data.MAIL_FROM)
+    missing.push('MAIL_FROM')
   if (parsed.success && runtime === 'worker') {
     for (const name of workerRequiredSecrets) if (!parsed.data[name]) missing.push(name)
+    // Links in mails (sign-in, receipts, reminders sent by the cron) and Stripe's return URLs need it.
+    if (!parsed.data.PUBLIC_URL) missing.push('PUBLIC_URL')
     if (!options.hasD1 && !parsed.data.LIBSQL_URL) missing.push('DB (D1 binding) or LIBSQL_URL')
     if (
       parsed.data.LIBSQL_URL &&
@@ -95,9 +119,9 @@ export const configVariables: { name: string; default: string; appliesTo: string
   { name: 'PORT', default: '8787', appliesTo: 'Node', description: 'Port `npm start` listens on.' },
   {
     name: 'PUBLIC_URL',
-    default: 'http://localhost:PORT (Node); request origin (Worker)',
+    default: 'http://localhost:PORT (Node); required on Workers',
     appliesTo: 'both',
-    description: 'Base URL used in mails and Stripe redirects.',
+    description: 'Base URL used in mails (sign-in links, receipts, reminders) and Stripe redirects.',
   },
   {
     name: 'DATABASE_URL',
@@ -140,6 +164,24 @@ export const configVariables: { name: string; default: string; appliesTo: string
     default: '—',
     appliesTo: 'both; required on Worker',
     description: 'Signing secret of the Stripe webhook endpoint (secret).',
+  },
+  {
+    name: 'MAIL_API_KEY',
+    default: 'none (local outbox at /dev/outbox on Node)',
+    appliesTo: 'both; required on Worker',
+    description: 'Resend API key (secret). Mails are sent through Resend when set.',
+  },
+  {
+    name: 'MAIL_FROM',
+    default: '—',
+    appliesTo: 'both; required on Worker and with MAIL_API_KEY',
+    description: 'Sender, e.g. `quanzi <hello@example.com>`, on a domain verified with Resend.',
+  },
+  {
+    name: 'MAIL_API_BASE',
+    default: 'https://api.resend.com',
+    appliesTo: 'both',
+    description: 'Base URL of a Resend-compatible API (tests).',
   },
   {
     name: 'LOG_LEVEL',

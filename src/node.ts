@@ -1,6 +1,7 @@
 /**
  * Local entry: `npm start`. Zero configuration: an embedded libSQL file under ./data, migrations applied at
- * start, a demo creator seeded once, and the URL printed. Environment variables (see config.ts) override.
+ * start, a demo creator seeded once, and the URL printed. Without a Stripe key, the local test checkout; without a
+ * mail key, the dev outbox at /dev/outbox. Environment variables (see config.ts) override.
  */
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
@@ -11,9 +12,13 @@ import { dbFromLibsql } from './db/client'
 import { defaultDatabaseUrl, openNodeDatabase } from './db/open-node'
 import type { Deps } from './deps'
 import { localCheckoutRoutes, startLocalPayments } from './dev/local-payments'
+import { outboxRoutes } from './dev/outbox'
 import { randomToken } from './lib/crypto'
-import { createLogger } from './lib/logger'
+import { createLogger, type Logger } from './lib/logger'
 import { systemClock } from './lib/time'
+import { mailerFromConfig } from './mail/mailer'
+import { dispatchMails } from './mail/outbox'
+import { queuePassReminders } from './mail/reminders'
 import { seedDemo } from './seed'
 
 async function main() {
@@ -38,6 +43,8 @@ async function main() {
     clock: systemClock,
     logger,
     stripe: local?.stripe ?? createStripe(config.STRIPE_SECRET_KEY ?? '', config.STRIPE_API_BASE),
+    // No MAIL_API_KEY: mails stay in the database, shown at /dev/outbox; sending only logs a line.
+    mailer: mailerFromConfig(config, logger),
   }
   const seeded = await seedDemo(deps)
   const app = createApp(deps)
@@ -45,12 +52,15 @@ async function main() {
     app.route('/', localCheckoutRoutes(local))
     local.deliverTo(app.fetch)
   }
+  if (deps.mailer.kind === 'outbox') app.route('/', outboxRoutes(deps))
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     console.log(`quanzi is running at ${publicUrl} (port ${info.port}, database ${databaseUrl})`)
     if (seeded)
       console.log(`demo storefront: ${publicUrl}/c/${seeded.slug}  ·  demo API key: ${seeded.apiKey}`)
     console.log(`API document: ${publicUrl}/openapi.json`)
     if (local) console.log('payments: local test checkout (no STRIPE_SECRET_KEY); nothing is charged')
+    if (deps.mailer.kind === 'outbox')
+      console.log(`mail: not sent (no MAIL_API_KEY); see ${publicUrl}/dev/outbox`)
   })
   // Reconciliation every 15 minutes while Stripe is configured (the Worker uses a cron trigger instead).
   const reconcileTimer = deps.stripe
@@ -58,8 +68,17 @@ async function main() {
         reconcile(deps).catch((error: unknown) => logger.error('reconcile failed', { error }))
       }, 15 * 60_000)
     : null
+  // Mail: due mails every 30 s, pass reminders every 15 minutes; both once at start. The Worker's cron does the
+  // same. A run still going when the timer fires again is left alone (claims would keep it correct anyway).
+  const dispatchTimer = every(30_000, logger, 'mail dispatch', () => dispatchMails(deps))
+  const reminderTimer = every(15 * 60_000, logger, 'pass reminders', async () => {
+    await queuePassReminders(deps)
+    await dispatchMails(deps)
+  })
   const stop = () => {
     if (reconcileTimer) clearInterval(reconcileTimer)
+    clearInterval(dispatchTimer)
+    clearInterval(reminderTimer)
     local?.close()
     server.close()
     client.close()
@@ -67,6 +86,22 @@ async function main() {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+}
+
+/** Runs `run` now and every `ms`, skipping a tick while the previous run is still going; failures are logged. */
+function every(ms: number, logger: Logger, name: string, run: () => Promise<unknown>): NodeJS.Timeout {
+  let running = false
+  const tick = () => {
+    if (running) return
+    running = true
+    run()
+      .catch((error: unknown) => logger.error(`${name} failed`, { error }))
+      .finally(() => {
+        running = false
+      })
+  }
+  tick()
+  return setInterval(tick, ms)
 }
 
 main().catch((error: unknown) => {

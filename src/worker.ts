@@ -14,6 +14,9 @@ import type { Deps } from './deps'
 import { createLogger } from './lib/logger'
 import { misconfigured, type Problem, problemContentType } from './lib/problem'
 import { systemClock } from './lib/time'
+import { mailerFromConfig } from './mail/mailer'
+import { dispatchMails } from './mail/outbox'
+import { queuePassReminders } from './mail/reminders'
 
 export interface WorkerEnv {
   DB?: D1Database
@@ -40,13 +43,16 @@ function build(env: WorkerEnv): Built {
           }),
         )
       : dbFromD1(env.DB as D1Database)
+    const logger = createLogger(config.LOG_LEVEL)
     const deps: Deps = {
       db,
       config,
       clock: systemClock,
-      logger: createLogger(config.LOG_LEVEL),
+      logger,
       // parseConfig guarantees the key on Workers: there is no local checkout here.
       stripe: createStripe(config.STRIPE_SECRET_KEY ?? '', config.STRIPE_API_BASE),
+      // Likewise MAIL_API_KEY and MAIL_FROM: this is always Resend, never the local outbox.
+      mailer: mailerFromConfig(config, logger),
     }
     result = { app: createApp(deps), deps }
   } catch (error) {
@@ -71,10 +77,26 @@ export default {
     return result.app.fetch(request, env, ctx)
   },
 
-  /** Cron trigger (wrangler.toml): reconcile with Stripe's Events API so a missed webhook heals itself. */
+  /**
+   * Cron trigger (wrangler.toml): reconcile with Stripe's Events API so a missed webhook heals itself, queue
+   * pass-expiry reminders, then send what the outbox holds (including mails the other two just queued). Each is
+   * its own waitUntil and catches its own failure, so a Stripe outage does not stop reminders or mail.
+   */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const result = build(env)
     if ('problem' in result) return
-    ctx.waitUntil(reconcile(result.deps).then(() => undefined))
+    const { deps } = result
+    const failed = (name: string) => (error: unknown) => deps.logger.error(`${name} failed`, { error })
+    const reconciled = reconcile(deps).then(() => undefined, failed('reconcile'))
+    const reminded = queuePassReminders(deps).then(() => undefined, failed('pass reminders'))
+    ctx.waitUntil(reconciled)
+    ctx.waitUntil(reminded)
+    ctx.waitUntil(
+      Promise.all([reconciled, reminded])
+        // Requests dispatch their own mail right away (dispatchAfterResponse); the cron catches retries and
+        // anything queued by webhooks or reminders, so it takes a bigger bite than the 20 default.
+        .then(() => dispatchMails(deps, { limit: 100 }))
+        .then(() => undefined, failed('mail dispatch')),
+    )
   },
 } satisfies ExportedHandler<WorkerEnv>

@@ -1,6 +1,6 @@
 /**
  * Test harness: a fresh libSQL file database per call with the migrations applied, Deps over it with a
- * controllable clock and a memory logger, and small request helpers around `app.request()`.
+ * controllable clock, a memory logger and a recording mailer, and small request helpers around `app.request()`.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,8 @@ import { applyMigrations } from '../src/db/migrate'
 import { readMigrations } from '../src/db/migrations-fs'
 import type { Deps } from '../src/deps'
 import { memoryLogger } from '../src/lib/logger'
+import type { Mailer, OutgoingMail } from '../src/mail/mailer'
+import { dispatchMails } from '../src/mail/outbox'
 
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
@@ -45,6 +47,31 @@ export interface TestContext {
   logger: ReturnType<typeof memoryLogger>
   /** Raw SQL access for assertions (uncounted). */
   sql: ReturnType<typeof createClient>
+  /**
+   * What the default mailer was handed, oldest first. Verbs only queue mails; `deliverMails(ctx)` dispatches
+   * them. Stays empty when `options.mailer` replaces the default.
+   */
+  mails: OutgoingMail[]
+}
+
+/** A mailer that keeps what it is given; `failNext(n)` makes the next n sends throw. */
+export function recordingMailer(): Mailer & { sent: OutgoingMail[]; failNext(count?: number): void } {
+  const sent: OutgoingMail[] = []
+  let failures = 0
+  return {
+    kind: 'outbox',
+    sent,
+    failNext(count = 1) {
+      failures = count
+    },
+    async send(mail) {
+      if (failures > 0) {
+        failures--
+        throw new Error('mail provider unavailable (test)')
+      }
+      sent.push(mail)
+    },
+  }
 }
 
 /** The run's temp folder (test/global-setup.ts removes it), or the system one when run without it. */
@@ -55,7 +82,7 @@ function testRoot(): string {
 /** A fresh database file in a temp folder, migrated, with an app over it. */
 export async function createTestContext(
   env: Record<string, string> = {},
-  options: { stripe?: Stripe } = {},
+  options: { stripe?: Stripe; mailer?: Mailer } = {},
 ): Promise<TestContext> {
   const dir = mkdtempSync(join(testRoot(), 'db-'))
   const url = `file:${join(dir, 'test.db')}`
@@ -64,14 +91,30 @@ export async function createTestContext(
   const roundTrips: RoundTripCounter = { count: 0 }
   const clock = testClock()
   const logger = memoryLogger()
+  const recorder = recordingMailer()
   const deps: Deps = {
     db: dbFromLibsql(countRoundTrips(sql, roundTrips)),
-    config: parseConfig({ ADMIN_TOKEN: adminToken, PUBLIC_URL: 'http://localhost:8787', ...env }, 'node'),
+    config: parseConfig(
+      {
+        ADMIN_TOKEN: adminToken,
+        PUBLIC_URL: 'http://localhost:8787',
+        SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+        ...env,
+      },
+      'node',
+    ),
     clock,
     logger,
     stripe: options.stripe ?? null,
+    mailer: options.mailer ?? recorder,
   }
-  return { deps, app: createApp(deps), roundTrips, clock, logger, sql }
+  return { deps, app: createApp(deps), roundTrips, clock, logger, sql, mails: recorder.sent }
+}
+
+/** Sends every due mail through the context's mailer (as the cron or timer would) and returns `ctx.mails`. */
+export async function deliverMails(ctx: TestContext): Promise<OutgoingMail[]> {
+  await dispatchMails(ctx.deps, { limit: 100 })
+  return ctx.mails
 }
 
 /** Creates a creator directly through the verb; returns its API key and id. */

@@ -39,7 +39,7 @@ export interface TierChangeResult {
   effective_at: string
 }
 
-type ChangeDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>
+type ChangeDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe' | 'config'>
 
 export async function changeTier(
   deps: ChangeDeps,

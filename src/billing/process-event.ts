@@ -11,7 +11,7 @@ import { type EventOutcome, recordOnly } from './ledger'
 import { handleSessionEvent } from './session-events'
 import { handleSubscriptionEvent } from './subscription-events'
 
-type HandlerDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>
+type HandlerDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe' | 'config'>
 type Handler = (deps: HandlerDeps, event: Stripe.Event, via: string) => Promise<EventOutcome>
 
 const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {

@@ -31,7 +31,7 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(
-  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe' | 'config'>,
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { listed: 0, processed: 0, duplicate: 0, ignored: 0, failed: 0 }
   if (!deps.stripe) return report

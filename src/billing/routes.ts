@@ -8,6 +8,7 @@ import Stripe from 'stripe'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { badRequest, serviceUnavailable } from '../lib/problem'
+import { dispatchAfterResponse } from '../mail/outbox'
 import { processStripeEvent } from './process-event'
 
 /** Stripe's default: a signature older than five minutes is refused (replay protection). */
@@ -39,6 +40,8 @@ export function billingRoutes(deps: Deps) {
       throw badRequest('The Stripe-Signature does not match this payload and secret, or is too old.')
     }
     const outcome = await processStripeEvent(deps, event, 'webhook')
+    // A purchase queued its receipt in the same batch: send it now rather than at the next cron run.
+    if (outcome === 'processed') dispatchAfterResponse(deps, c)
     deps.logger.info('stripe event', { eventId: event.id, type: event.type, outcome })
     return c.json({ received: true, outcome }, 200)
   })

@@ -27,9 +27,10 @@ import {
   toMoneyFact,
 } from './ledger'
 import { accessWindow, decideOrder, type SessionEventType } from './order-rules'
+import { receiptQuery, receiptStatements } from './receipts'
 
 export async function handleSessionEvent(
-  { db, clock, logger }: Pick<Deps, 'db' | 'clock' | 'logger'>,
+  { db, clock, logger, config }: Pick<Deps, 'db' | 'clock' | 'logger' | 'config'>,
   event: Stripe.Event,
   via: string,
 ): Promise<EventOutcome> {
@@ -40,7 +41,7 @@ export async function handleSessionEvent(
 
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : null
   const sessionBuyer = normaliseEmail(sessionEmail ?? '')
-  const [seen, orderRows, facts, runningForSessionBuyer] = await db.batch([
+  const [seen, orderRows, facts, runningForSessionBuyer, receiptRows] = await db.batch([
     db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)),
     db.select().from(orders).where(eq(orders.id, orderId)),
     // A refund or dispute Stripe delivered before this purchase event: remembered, so the grant is not applied.
@@ -48,6 +49,8 @@ export async function handleSessionEvent(
     // The buyer's running access to the same offer, so a second pass extends from its end. Keyed by values
     // known before any read (session email, order id), so it rides in this one round trip.
     runningAccess(db, sessionBuyer, sql`(select offer_id from orders where id = ${orderId})`),
+    // What the receipt mail says (offer, creator, slot), keyed by the order id: still one round trip.
+    receiptQuery(db, orderId),
   ])
   if (seen.length) return 'duplicate'
   const order = orderRows[0]
@@ -119,6 +122,16 @@ export async function handleSessionEvent(
         now,
       }),
     )
+    const receipt = receiptRows[0]
+    if (receipt)
+      statements.push(
+        ...receiptStatements(db, receipt, order, {
+          email,
+          endsAt: window.endsAt,
+          publicUrl: config.PUBLIC_URL ?? 'http://localhost:8787',
+          now,
+        }),
+      )
     if (order.slotId)
       statements.push(
         db

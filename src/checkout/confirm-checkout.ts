@@ -20,7 +20,7 @@ export interface CheckoutOutcome {
 }
 
 export async function confirmCheckout(
-  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe' | 'config'>,
   sessionId: string,
 ): Promise<CheckoutOutcome> {
   if (!deps.stripe) throw serviceUnavailable('Payments are not configured on this server.')

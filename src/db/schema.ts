@@ -453,6 +453,8 @@ export const loginTokens = sqliteTable(
     next: text('next'),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
+    /** Hash of the session this link opened: marks the one request that consumed it. */
+    sessionHash: text('session_hash'),
     createdAt: createdAt(),
   },
   (t) => [index('login_tokens_email_idx').on(t.email, t.createdAt)],

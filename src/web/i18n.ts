@@ -35,6 +35,28 @@ export interface Messages {
     unpaid: string
     signIn: (email: string) => string
   }
+  auth: {
+    signInTitle: string
+    creatorSignInTitle: string
+    emailLabel: string
+    sendLink: string
+    intro: string
+    creatorIntro: string
+    invalidEmail: string
+    checkTitle: string
+    check: (email: string) => string
+    checkHint: string
+    limitedTitle: string
+    limited: (minutes: number) => string
+    confirmTitle: string
+    confirm: string
+    continue: string
+    invalidTitle: string
+    invalid: string
+    again: string
+    signOut: string
+    signedInAs: (email: string) => string
+  }
 }
 
 export const messages = {
@@ -69,6 +91,28 @@ export const messages = {
       unpaid: '这次结账没有完成，没有扣款。',
       signIn: (email) => `请用 ${email} 登录查看。`,
     },
+    auth: {
+      signInTitle: '登录',
+      creatorSignInTitle: '创作者登录',
+      emailLabel: '邮箱',
+      sendLink: '发送登录链接',
+      intro: '输入购买时使用的邮箱，我们会发送一个登录链接，无需密码。',
+      creatorIntro: '输入你创作者账户的邮箱，我们会发送一个登录链接。',
+      invalidEmail: '请输入有效的邮箱地址。',
+      checkTitle: '请查收邮件',
+      check: (email) => `如果 ${email} 可以登录，登录链接已经发出。`,
+      checkHint: '链接 15 分钟内有效，只能使用一次。没收到？请检查垃圾邮件，或稍后重试。',
+      limitedTitle: '请求过于频繁',
+      limited: (minutes) => `登录请求太多了，请 ${minutes} 分钟后再试。`,
+      confirmTitle: '确认登录',
+      confirm: '点击下面的按钮完成登录。',
+      continue: '登录',
+      invalidTitle: '链接已失效',
+      invalid: '这个登录链接已经用过或已过期。',
+      again: '重新获取登录链接',
+      signOut: '退出登录',
+      signedInAs: (email) => `已登录：${email}`,
+    },
   },
   en: {
     kinds: { tier: 'Membership', course: 'Course', consultation: 'Consultation', group: 'Group' },
@@ -101,10 +145,39 @@ export const messages = {
       unpaid: 'This checkout was not completed; nothing was charged.',
       signIn: (email) => `Sign in with ${email} to open it.`,
     },
+    auth: {
+      signInTitle: 'Sign in',
+      creatorSignInTitle: 'Creator sign-in',
+      emailLabel: 'Email',
+      sendLink: 'Email me a sign-in link',
+      intro: 'Enter the email you paid with and we will send you a sign-in link. No password needed.',
+      creatorIntro: 'Enter your creator account’s email and we will send you a sign-in link.',
+      invalidEmail: 'Please enter a valid email address.',
+      checkTitle: 'Check your email',
+      check: (email) => `If ${email} can sign in here, a sign-in link is on its way.`,
+      checkHint:
+        'The link works once, for 15 minutes. Nothing arrived? Check your spam folder, or try again later.',
+      limitedTitle: 'Too many requests',
+      limited: (minutes) => `Too many sign-in requests. Please try again in ${minutes} minutes.`,
+      confirmTitle: 'Confirm sign-in',
+      confirm: 'Press the button to finish signing in.',
+      continue: 'Sign in',
+      invalidTitle: 'This link no longer works',
+      invalid: 'This sign-in link was already used or has expired.',
+      again: 'Get a new sign-in link',
+      signOut: 'Sign out',
+      signedInAs: (email) => `Signed in as ${email}`,
+    },
   },
 } as const satisfies Record<Locale, Messages>
 
 /** The messages for a locale; unknown locales fall back to zh-CN, the storefront default. */
 export function messagesFor(locale: string): Messages {
   return locale === 'en' ? messages.en : messages['zh-CN']
+}
+
+/** The page language for a visitor with no creator context: English if they prefer it, else zh-CN. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  const first = (header ?? '').split(',')[0]?.trim().toLowerCase() ?? ''
+  return first.startsWith('en') ? 'en' : 'zh-CN'
 }

@@ -35,7 +35,11 @@ async function checkoutPage(offerBody: Record<string, unknown>, query = '') {
 }
 
 const submit = (path: string, fields: Record<string, string>) =>
-  ctx.app.request(path, { method: 'POST', body: new URLSearchParams(fields) })
+  ctx.app.request(path, {
+    method: 'POST',
+    headers: { origin: 'http://localhost' },
+    body: new URLSearchParams(fields),
+  })
 
 describe('local test checkout (npm start without a Stripe key)', () => {
   it('pays through the real webhook path and lands on the success page with access', async () => {

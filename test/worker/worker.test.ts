@@ -6,7 +6,9 @@
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -27,6 +29,8 @@ const secrets = {
   SESSION_SECRET: 'worker-session-secret-0123456789abcdef0123',
   STRIPE_SECRET_KEY: 'sk_test_worker_0123456789abcdef',
   STRIPE_WEBHOOK_SECRET: 'whsec_worker_0123456789abcdef',
+  MAIL_API_KEY: 're_worker_0123456789abcdef',
+  MAIL_FROM: 'quanzi <hello@example.com>',
 }
 
 let outDir: string
@@ -75,6 +79,8 @@ describe('bundle', () => {
     expect(externals).toEqual([])
     const inputs = Object.keys(metafile.inputs)
     expect(inputs).toContain('src/worker.ts')
+    // Nothing under src/dev/ (local Stripe, local checkout, dev outbox) reaches the Worker at all.
+    expect(inputs.filter((input) => input.startsWith('src/dev/'))).toEqual([])
     for (const nodeOnly of [
       'src/db/migrations-fs.ts',
       'src/db/open-node.ts',
@@ -82,6 +88,7 @@ describe('bundle', () => {
       'src/cli.ts',
       'src/dev/local-payments.tsx',
       'src/dev/local-stripe/server.ts',
+      'src/dev/outbox.tsx',
     ])
       expect(inputs).not.toContain(nodeOnly)
     expect(inputs.filter((input) => /@libsql\/client\/lib-esm\/(node|sqlite3)\.js$/.test(input))).toEqual([])
@@ -96,8 +103,37 @@ describe('in workerd', () => {
   /** What each Worker printed: console.log goes to workerd's stdout, startup errors to its stderr. */
   const output: string[] = []
   const misconfiguredOutput: string[] = []
+  /**
+   * Stands in for Resend (`POST /emails`) and for Stripe (any `/v1/…`, refused with a 400 so the SDK does not
+   * retry): the cron's reconcile fails while its reminders and mail still go out.
+   */
+  let provider: Server
+  const providerRequests: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = []
 
   beforeAll(async () => {
+    provider = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        providerRequests.push({
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body,
+        })
+        const stripe = (request.url ?? '').startsWith('/v1/')
+        response.writeHead(stripe ? 400 : 200, { 'content-type': 'application/json' })
+        response.end(
+          JSON.stringify(
+            stripe ? { error: { type: 'invalid_request_error', message: 'test' } } : { id: 'email_1' },
+          ),
+        )
+      })
+    })
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve))
+    const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`
     // Read the compatibility date, flags, vars and D1 binding through wrangler's own config reader, so this
     // runs what `wrangler deploy` would upload and fails if wrangler.toml stops validating.
     const config = unstable_readConfig({ config: join(root, 'wrangler.toml') })
@@ -123,7 +159,15 @@ describe('in workerd', () => {
         },
       })
     const { STRIPE_WEBHOOK_SECRET: _leftOut, ...withoutWebhookSecret } = secrets
-    mf = startWorker(secrets, output)
+    mf = startWorker(
+      {
+        ...secrets,
+        PUBLIC_URL: 'https://quanzi.test',
+        MAIL_API_BASE: providerUrl,
+        STRIPE_API_BASE: providerUrl,
+      },
+      output,
+    )
     misconfigured = startWorker(withoutWebhookSecret, misconfiguredOutput)
     try {
       await Promise.all([mf.ready, misconfigured.ready])
@@ -138,6 +182,8 @@ describe('in workerd', () => {
 
   afterAll(async () => {
     await Promise.allSettled([mf?.dispose(), misconfigured?.dispose()])
+    provider?.closeAllConnections()
+    await new Promise((resolve) => provider?.close(resolve))
   })
 
   async function givenCreator(slug: string): Promise<string> {
@@ -213,6 +259,78 @@ describe('in workerd', () => {
     })
   })
 
+  describe('cron trigger', () => {
+    it('queues a pass reminder and sends it through Resend, even though reconciliation fails', async () => {
+      const key = await givenCreator('worker-cron')
+      const tier = await send(mf, 'POST', '/api/v1/offers', {
+        key,
+        body: {
+          kind: 'tier',
+          slug: 'member',
+          title: '会员',
+          rank: 1,
+          status: 'live',
+          prices: [{ amount: 3000, currency: 'CNY', interval: 'once', term_days: 30 }],
+        },
+      })
+      expect(tier.status, tier.text).toBe(201)
+      // What a paid pass leaves behind, ending in six days (workerd runs on the real clock).
+      const db = await mf.getD1Database(binding)
+      const creatorId = await creatorIdOf(db, 'worker-cron')
+      const now = Date.now()
+      await db.batch([
+        db
+          .prepare(
+            "insert into buyers (id, email, locale, created_at, updated_at) values ('buy_cron', 'cron@example.com', 'en', ?1, ?1)",
+          )
+          .bind(now),
+        db
+          .prepare(
+            `insert into orders (id, creator_id, offer_id, price_id, buyer_id, email, mode, rail, amount, currency,
+              term_days, status, created_at, updated_at)
+            values ('ord_cron', ?1, ?2, ?3, 'buy_cron', 'cron@example.com', 'payment', 'wallet', 3000, 'CNY', 30, 'paid', ?4, ?4)`,
+          )
+          .bind(creatorId, tier.body.id, tier.body.prices[0].id, now),
+        db
+          .prepare(
+            `insert into entitlements (id, creator_id, buyer_id, offer_id, source, source_id, starts_at, ends_at, state,
+              created_at, updated_at)
+            values ('ent_cron', ?1, 'buy_cron', ?2, 'order', 'ord_cron', ?3, ?4, 'active', ?3, ?3)`,
+          )
+          .bind(creatorId, tier.body.id, now - 24 * 86_400_000, now + 6 * 86_400_000),
+      ])
+
+      const worker = await mf.getWorker()
+      await worker.scheduled({ cron: '*/15 * * * *' })
+
+      await vi.waitFor(
+        async () => {
+          const sent = await db
+            .prepare("select sent_at from mails where dedupe_key = 'reminder:ent_cron'")
+            .first<{ sent_at: number | null }>()
+          expect(sent?.sent_at).toBeTypeOf('number')
+        },
+        { timeout: 10_000 },
+      )
+      const mails = providerRequests.filter((request) => request.url === '/emails')
+      expect(mails).toHaveLength(1)
+      expect(mails[0]?.headers.authorization).toBe(`Bearer ${secrets.MAIL_API_KEY}`)
+      const body = JSON.parse(mails[0]?.body ?? '{}')
+      expect(body).toMatchObject({ from: secrets.MAIL_FROM, to: ['cron@example.com'] })
+      expect(body.subject).toMatch(/^“会员” ends on /)
+      expect(body.text).toContain(`https://quanzi.test/buy/${tier.body.id}?rail=wallet`)
+      // Reconciliation asked the stand-in Stripe, failed, and said so; it did not stop the mail.
+      expect(providerRequests.some((request) => request.url.startsWith('/v1/events'))).toBe(true)
+      await vi.waitFor(() => expect(output.join('')).toContain('reconcile failed'), { timeout: 5_000 })
+      expect(output.join('')).not.toContain(secrets.MAIL_API_KEY)
+
+      // The next run finds nothing new to remind or send.
+      await worker.scheduled({ cron: '*/15 * * * *' })
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(providerRequests.filter((request) => request.url === '/emails')).toHaveLength(1)
+    })
+  })
+
   describe('with a required secret missing', () => {
     const requests: [string, string, { key?: string; body?: unknown }][] = [
       ['GET', '/healthz', {}],
@@ -229,7 +347,9 @@ describe('in workerd', () => {
         expect(res.body).toMatchObject({ status: 500, type: '/problems/misconfigured', instance: path })
         expect(res.body.detail).toContain('STRIPE_WEBHOOK_SECRET')
         // Only what is missing is named; the secrets that are set are neither named nor shown.
-        expect(res.body.detail).not.toMatch(/ADMIN_TOKEN|SESSION_SECRET|STRIPE_SECRET_KEY/)
+        expect(res.body.detail).not.toMatch(
+          /ADMIN_TOKEN|SESSION_SECRET|STRIPE_SECRET_KEY|MAIL_API_KEY|MAIL_FROM/,
+        )
         for (const value of Object.values(secrets)) expect(res.text).not.toContain(value)
       }
     })
@@ -251,6 +371,12 @@ describe('in workerd', () => {
 })
 
 type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>
+
+async function creatorIdOf(db: D1, slug: string): Promise<string> {
+  const row = await db.prepare('select id from creators where slug = ?').bind(slug).first<{ id: string }>()
+  if (!row) throw new Error(`no creator ${slug}`)
+  return row.id
+}
 
 /**
  * Applies migrations/*.sql the way `wrangler d1 migrations apply` does: its bookkeeping table (the columns and

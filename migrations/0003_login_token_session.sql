@@ -1,0 +1,1 @@
+ALTER TABLE `login_tokens` ADD `session_hash` text;

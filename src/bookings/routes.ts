@@ -1,0 +1,64 @@
+/** The bookings API under /api/v1 (creator API key, applied by app.ts): upcoming bookings, cancel one. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../app-env'
+import type { Deps } from '../deps'
+import { errorResponses, jsonBody, jsonResponse, problemSchema, validationHook } from '../lib/openapi'
+import {
+  bookingPageSchema,
+  cancelBookingInput,
+  cancelledBookingSchema,
+  listBookingsQuery,
+  slotIdParam,
+} from './booking-schemas'
+import { cancelBooking, listBookings } from './bookings'
+
+const security = [{ bearerAuth: [] }]
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+})
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/bookings',
+    tags: ['bookings'],
+    security,
+    summary: 'Upcoming booked consultation slots, soonest first, with the buyer',
+    request: { query: listBookingsQuery },
+    responses: { 200: jsonResponse(bookingPageSchema, 'A page of bookings'), ...errorResponses(401, 422) },
+  }),
+  cancel: createRoute({
+    method: 'post',
+    path: '/bookings/{slot_id}/cancel',
+    tags: ['bookings'],
+    security,
+    summary: 'Cancel a booking: the whole order is refunded through Stripe and the slot is free again',
+    request: { params: slotIdParam, body: jsonBody(cancelBookingInput) },
+    responses: {
+      200: jsonResponse(cancelledBookingSchema, 'Refund accepted by Stripe; the slot is free'),
+      ...errorResponses(400, 401, 404, 409, 413, 415, 422),
+      502: problem('Stripe refused or failed; the booking stands'),
+      503: problem('Stripe is not configured'),
+    },
+  }),
+}
+
+export function bookingRoutes(deps: Deps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(routes.list, async (c) =>
+      c.json(await listBookings(deps, { creatorId: c.var.creator.id }, c.req.valid('query')), 200),
+    )
+    .openapi(routes.cancel, async (c) =>
+      c.json(
+        await cancelBooking(
+          deps,
+          { creatorId: c.var.creator.id },
+          c.req.valid('param').slot_id,
+          c.req.valid('json'),
+          c.var.actor,
+        ),
+        200,
+      ),
+    )
+}
