@@ -7,6 +7,7 @@ const workerBase = {
   SESSION_SECRET: 'worker-session-secret-0123456789abcdef0123',
   STRIPE_SECRET_KEY: 'sk_test_worker',
   STRIPE_WEBHOOK_SECRET: 'whsec_worker',
+  PUBLIC_URL: 'https://circle.example',
 }
 
 function configError(run: () => unknown): ConfigError {
@@ -67,5 +68,17 @@ describe('mail configuration', () => {
       expect(configVariables.map((variable) => variable.name)).toContain(name)
       expect(readme).toMatch(new RegExp(`^\\| \`${name}\`\\s+\\|`, 'm'))
     }
+  })
+})
+
+describe('PUBLIC_URL on Workers', () => {
+  it('is required: mails and Stripe redirects link to it', () => {
+    const { PUBLIC_URL: _left, ...rest } = workerBase
+    const error = configError(() =>
+      parseConfig({ ...rest, MAIL_API_KEY: 're_x', MAIL_FROM: 'hello@example.com' }, 'worker', {
+        hasD1: true,
+      }),
+    )
+    expect(error.missing).toEqual(['PUBLIC_URL'])
   })
 })

@@ -168,7 +168,10 @@ describe('in workerd', () => {
       },
       output,
     )
-    misconfigured = startWorker(withoutWebhookSecret, misconfiguredOutput)
+    misconfigured = startWorker(
+      { ...withoutWebhookSecret, PUBLIC_URL: 'https://quanzi.test' },
+      misconfiguredOutput,
+    )
     try {
       await Promise.all([mf.ready, misconfigured.ready])
     } catch (error) {
