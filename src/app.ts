@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { accessRoutes } from './access/routes'
 import { requireSameOrigin } from './accounts/csrf'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
@@ -76,6 +77,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', catalogRoutes(deps))
   app.route('/api/v1', postRoutes(deps))
   app.route('/api/v1', memberRoutes(deps))
+  app.route('/api/v1', accessRoutes(deps))
   app.route('/api/v1', bookingRoutes(deps))
   app.route('/', signInRoutes(deps))
   app.route('/', storefrontRoutes(deps))
