@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { accessRoutes } from './access/routes'
-import { requireSameOrigin } from './accounts/csrf'
+import { requireSameOrigin, requireSameOriginForCookies } from './accounts/csrf'
 import { requireAdmin, requireCreatorKey } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
 import { signInRoutes } from './accounts/sign-in-routes'
@@ -60,9 +60,12 @@ export function createApp(deps: Deps) {
   // API key for everything else. Applied before routing, so an unauthenticated caller learns nothing.
   const admin = requireAdmin(deps)
   const creatorKey = requireCreatorKey(deps)
+  const buyerCookie = requireSameOriginForCookies(deps)
   app.use('/api/v1/*', async function apiAuth(c, next) {
     const path = c.req.path
     if (path.startsWith('/api/v1/public/')) return next()
+    // The buyer's own API authenticates by session cookie; each handler reads the session in its one batch.
+    if (path === '/api/v1/me' || path.startsWith('/api/v1/me/')) return buyerCookie(c, next)
     if (path.startsWith('/api/v1/admin/')) return admin(c, next)
     return creatorKey(c, next)
   })

@@ -17,9 +17,13 @@ import { entitlements, groupMembers, groups, offers, prices } from '../db/schema
 import { type Access, resolveAccess } from './access-rules'
 
 export interface AccessScope {
-  /** The signed-in buyer, or null when signed out. */
-  buyerId: string | null
-  creatorId: string
+  /**
+   * The signed-in buyer, or null when signed out. May be SQL (the session's buyer as a subquery,
+   * `accounts/sessions.ts viewerBuyerId`), so a page reads its viewer in the same round trip.
+   */
+  buyerId: string | SQL | null
+  /** The creator's id, or SQL for it (e.g. by slug), for the same reason. */
+  creatorId: string | SQL
 }
 
 /** Matches no row: a signed-out visitor holds nothing, and asking costs no extra statement or round trip. */
@@ -53,7 +57,7 @@ function selectHeld(db: Db, scope: AccessScope) {
  * prices and, for tiers, its benefit rows, in display order. One SQL statement: drizzle's relational query
  * aggregates the prices and benefits as JSON. Public columns only, so a page may show any of it.
  */
-function selectCatalog(db: Db, creatorId: string) {
+function selectCatalog(db: Db, creatorId: string | SQL) {
   return db.query.offers.findMany({
     where: eq(offers.creatorId, creatorId),
     columns: { id: true, kind: true, status: true, rank: true, slug: true, title: true, position: true },

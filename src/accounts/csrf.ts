@@ -6,7 +6,7 @@
  * 2. Forms of a signed-in viewer also carry a token bound to the session: HMAC-SHA256(SESSION_SECRET, cookie).
  *    Stateless (nothing stored) and worthless without the session cookie it was made for.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { timingSafeEqual } from '../lib/crypto'
@@ -15,26 +15,39 @@ import { bearerToken } from './api-keys'
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** True when the request comes from this site: its Origin is ours, or (no Origin) Sec-Fetch-Site says so. */
+export function fromThisSite(c: Context, configuredOrigin: string | null): boolean {
+  const origin = c.req.header('origin')
+  if (origin) return origin === new URL(c.req.url).origin || origin === configuredOrigin
+  return c.req.header('sec-fetch-site') === 'same-origin'
+}
+
 export function requireSameOrigin(deps: Pick<Deps, 'config'>): MiddlewareHandler<AppEnv> {
   const configured = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : null
   return async function sameOrigin(c, next) {
     if (safeMethods.has(c.req.method)) return next()
     const path = c.req.path
-    // Stripe signs its webhooks; the JSON API authenticates with a bearer header no other site can attach (its
-    // cookie-authenticated calls check the origin in the API gate).
+    // Stripe signs its webhooks; the JSON API authenticates with a bearer header no other site can attach (the
+    // buyer's cookie-authenticated /api/v1/me calls are checked in the API gate).
     if (
       path.startsWith('/webhooks/') ||
       path.startsWith('/api/') ||
       bearerToken(c.req.header('authorization'))
     )
       return next()
-    const origin = c.req.header('origin')
-    const ours = origin && (origin === new URL(c.req.url).origin || origin === configured)
-    const fetchSite = c.req.header('sec-fetch-site')
-    if (ours || (!origin && fetchSite === 'same-origin')) return next()
+    if (fromThisSite(c, configured)) return next()
     throw forbidden(
       'This form was posted from another site (or without an Origin header), so it was refused.',
     )
+  }
+}
+
+/** For cookie-authenticated JSON calls: unsafe methods must come from this site. */
+export function requireSameOriginForCookies(deps: Pick<Deps, 'config'>): MiddlewareHandler<AppEnv> {
+  const configured = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : null
+  return async function sameOriginForCookies(c, next) {
+    if (safeMethods.has(c.req.method) || fromThisSite(c, configured)) return next()
+    throw forbidden('This request came from another site (or without an Origin header), so it was refused.')
   }
 }
 
