@@ -18,7 +18,9 @@ import { billingRoutes } from './billing/routes'
 import { bookingRoutes } from './bookings/routes'
 import { catalogRoutes } from './catalog/routes'
 import { checkoutRoutes } from './checkout/routes'
+import { dashboardRoutes } from './dashboard/routes'
 import type { Deps } from './deps'
+import { groupRoutes } from './groups/routes'
 import { validationHook } from './lib/openapi'
 import {
   malformedJson,
@@ -28,6 +30,7 @@ import {
   problemContentType,
   unsupportedMediaType,
 } from './lib/problem'
+import { libraryRoutes } from './library/routes'
 import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
@@ -80,9 +83,12 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', catalogRoutes(deps))
   app.route('/api/v1', postRoutes(deps))
   app.route('/api/v1', memberRoutes(deps))
+  app.route('/api/v1', dashboardRoutes(deps))
   app.route('/api/v1', accessRoutes(deps))
   app.route('/api/v1', bookingRoutes(deps))
+  app.route('/', groupRoutes(deps))
   app.route('/', signInRoutes(deps))
+  app.route('/', libraryRoutes(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
   app.route('/', billingRoutes(deps))
@@ -91,6 +97,12 @@ export function createApp(deps: Deps) {
     type: 'http',
     scheme: 'bearer',
     description: "A creator's API key (`qz_…`), from `npm run cli -- creators:create` or the admin API.",
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'qz_session',
+    description: 'A buyer’s session, from signing in by magic link at /login.',
   })
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',

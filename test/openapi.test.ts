@@ -28,9 +28,17 @@ describe('GET /openapi.json', () => {
     for (const route of served) expect(documented, route).toContain(route)
   })
 
-  it('declares the bearer and admin security schemes', async () => {
+  it('declares the bearer, admin and buyer-session security schemes', async () => {
     const ctx = await createTestContext()
     const res = await api(ctx, 'GET', '/openapi.json')
-    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['adminToken', 'bearerAuth'])
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual([
+      'adminToken',
+      'bearerAuth',
+      'sessionCookie',
+    ])
+    expect(res.body.components.securitySchemes.sessionCookie).toMatchObject({
+      in: 'cookie',
+      name: 'qz_session',
+    })
   })
 })

@@ -23,7 +23,8 @@ export function postForm(
 /** The token in the newest sign-in mail to `email` (read from the outbox table). */
 export async function latestSignInToken(ctx: TestContext, email: string): Promise<string> {
   const rows = await ctx.sql.execute({
-    sql: 'select text from mails where "to" = ? order by created_at desc, id desc limit 1',
+    sql: `select text from mails where "to" = ? and text like '%/login/verify?token=%'
+      order by created_at desc, id desc limit 1`,
     args: [email],
   })
   const match = /\/login\/verify\?token=([\w-]+)/.exec(String(rows.rows[0]?.text ?? ''))

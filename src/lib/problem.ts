@@ -112,3 +112,12 @@ export const serviceUnavailable = (detail: string) =>
 /** Stripe refused or could not be reached; `detail` says what did not happen. */
 export const paymentProviderUnavailable = (detail: string) =>
   new Problem(502, 'payment-provider-unavailable', 'Payment provider unavailable', detail)
+
+/**
+ * The rules refused gated content: why (`reason`), what would open it (`buy`: offer ids), and for a lesson not
+ * yet open, when it opens. 402 so a client can tell "pay" from "not found" and "not signed in".
+ */
+export const paymentRequired = (
+  detail: string,
+  extensions: { reason: string; buy: string[]; opens_at?: string | null },
+) => new Problem(402, 'access-required', 'Access required', detail, extensions)

@@ -7,6 +7,7 @@
  * HTML-escaped here, once; strings come from web/mail-messages.ts.
  */
 import type { Locale, OfferKind } from '../db/schema'
+import { formatDate, formatRange } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { messagesFor } from '../web/i18n'
 import { type MailMessages, mailMessagesFor, type SignInRole } from '../web/mail-messages'
@@ -196,38 +197,6 @@ function multiline(value: string): string {
 /** Only http(s) links become hrefs: a `javascript:` value in a mail would be an attack, not a link. */
 function href(url: string): string {
   return /^https?:\/\//i.test(url) ? escapeHtml(url) : '#'
-}
-
-function formatDate(ms: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone }).format(
-    ms,
-  )
-}
-
-/**
- * `2026年12月1日周二 18:00–19:00` / `Tue, December 1, 2026, 18:00–19:00`. Built from two formats rather than
- * Intl's formatRange, which in zh-CN falls back to a numeric date (`2026/12/1`) for ranges.
- */
-function formatRange(start: number, end: number, locale: Locale, timeZone: string): string {
-  const day = new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    weekday: 'short',
-    timeZone,
-  })
-  const time = new Intl.DateTimeFormat(locale, {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  })
-  const separator = locale === 'en' ? ', ' : ' '
-  const startDay = day.format(start)
-  const endDay = day.format(end)
-  return startDay === endDay
-    ? `${startDay}${separator}${time.format(start)}–${time.format(end)}`
-    : `${startDay}${separator}${time.format(start)} – ${endDay}${separator}${time.format(end)}`
 }
 
 /** Base64 of a string's UTF-8 bytes, with Web APIs only (Workers have no Buffer). */

@@ -116,6 +116,17 @@ export const listMembersQuery = listQuery.extend({
     .transform(normaliseEmail)
     .optional()
     .openapi({ description: 'Exact email; trimmed and lower-cased before matching.' }),
+  offer_id: z.string().max(64).optional().openapi({
+    description: 'Only members holding an entitlement to this offer (with `state`: one in that state).',
+  }),
+  state: z
+    .enum(entitlementStates)
+    .optional()
+    .openapi({
+      description:
+        'Only members holding an entitlement in this stored state (with `offer_id`: to that offer). The ' +
+        'listed entitlements are still all of the member’s.',
+    }),
 })
 export type ListMembersQuery = z.infer<typeof listMembersQuery>
 

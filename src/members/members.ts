@@ -50,6 +50,27 @@ export function isMemberOf(db: Db, scope: Scope) {
   )
 }
 
+/**
+ * SQL condition: the buyer holds an entitlement with this creator to `offerId` and/or in `state`. Both on one
+ * entitlement, so `offer_id` + `state=active` means "active on that offer", not "active on anything and once
+ * bought that offer".
+ */
+function holdsEntitlement(db: Db, scope: Scope, filter: Pick<ListMembersQuery, 'offer_id' | 'state'>) {
+  return exists(
+    db
+      .select({ one: entitlements.id })
+      .from(entitlements)
+      .where(
+        and(
+          eq(entitlements.buyerId, buyers.id),
+          eq(entitlements.creatorId, scope.creatorId),
+          filter.offer_id ? eq(entitlements.offerId, filter.offer_id) : undefined,
+          filter.state ? eq(entitlements.state, filter.state) : undefined,
+        ),
+      ),
+  )
+}
+
 /** This creator's entitlements of some buyers, oldest first. */
 function entitlementsQuery(db: Db, scope: Scope, buyerIds: SQLWrapper | string[]) {
   return db
@@ -69,6 +90,7 @@ export async function listMembers(
   const pageWhere = and(
     isMemberOf(db, scope),
     query.email ? eq(buyers.email, query.email) : undefined,
+    query.offer_id || query.state ? holdsEntitlement(db, scope, query) : undefined,
     query.cursor ? lt(buyers.id, query.cursor) : undefined,
   )
   const pageIds = db

@@ -57,6 +57,57 @@ export interface Messages {
     signOut: string
     signedInAs: (email: string) => string
   }
+  library: {
+    title: string
+    empty: string
+    browse: string
+    states: Record<'active' | 'grace' | 'lapsed' | 'revoked' | 'expired', string>
+    sources: Record<'order' | 'subscription' | 'admin', string>
+    until: (date: string) => string
+    renews: (date: string) => string
+    cancels: (date: string) => string
+    graceUntil: (date: string) => string
+    downgrade: string
+    forGood: string
+    open: string
+    renew: string
+    manageBilling: string
+    bookings: string
+    meeting: string
+    noMeetingDetails: string
+  }
+  gate: {
+    signIn: string
+    signInHint: string
+    noEntitlement: string
+    lapsed: string
+    revoked: string
+    expired: string
+    drip: (date: string) => string
+    full: string
+    buyWith: string
+    locked: string
+    completed: string
+    markDone: string
+    lessons: string
+    backToCourse: string
+    nextLesson: string
+  }
+  groups: {
+    /** The invite link's button, e.g. "Open the invite (Telegram)". */
+    join: (platform: string) => string
+    qrAlt: (platform: string, title: string) => string
+    scanQr: string
+    howToJoin: string
+    rotatedAt: (date: string) => string
+    private: string
+    refusedTitle: string
+    reasons: Record<'no_entitlement' | 'lapsed' | 'revoked' | 'expired' | 'full', string>
+    buyTitle: string
+    buy: (title: string) => string
+    otherAccount: string
+    signInAgain: string
+  }
 }
 
 export const messages = {
@@ -113,6 +164,62 @@ export const messages = {
       signOut: '退出登录',
       signedInAs: (email) => `已登录：${email}`,
     },
+    library: {
+      title: '我的内容',
+      empty: '这里还没有内容。',
+      browse: '去看看',
+      states: { active: '有效', grace: '宽限期', lapsed: '已结束', revoked: '已撤销', expired: '已到期' },
+      sources: { order: '购买', subscription: '订阅', admin: '赠送' },
+      until: (date) => `有效期至 ${date}`,
+      renews: (date) => `${date} 自动续费`,
+      cancels: (date) => `${date} 结束，不再续费`,
+      graceUntil: (date) => `续费失败，宽限至 ${date}`,
+      downgrade: '下个周期起更换等级',
+      forGood: '永久有效',
+      open: '打开',
+      renew: '续期',
+      manageBilling: '管理订阅与付款方式',
+      bookings: '已预约的咨询',
+      meeting: '会议信息',
+      noMeetingDetails: '创作者会另行发送会议信息。',
+    },
+    gate: {
+      signIn: '登录后查看',
+      signInHint: '已购买？用购买时的邮箱登录。',
+      noEntitlement: '此内容仅对购买者开放。',
+      lapsed: '你的访问已结束。',
+      revoked: '你的访问已撤销（退款或争议）。',
+      expired: '你的访问已到期。',
+      drip: (date) => `这一课将于 ${date} 开放。`,
+      full: '这个社群已满员。',
+      buyWith: '获取访问权限：',
+      locked: '未解锁',
+      completed: '已完成',
+      markDone: '标记为已完成',
+      lessons: '课程目录',
+      backToCourse: '← 返回课程',
+      nextLesson: '下一课 →',
+    },
+    groups: {
+      join: (platform) => `打开邀请链接（${platform}）`,
+      qrAlt: (platform, title) => `「${title}」${platform}二维码`,
+      scanQr: '用手机扫描二维码加入：',
+      howToJoin: '加入方式',
+      rotatedAt: (date) => `邀请更新于 ${date}`,
+      private: '邀请仅供你本人使用，请勿转发。',
+      refusedTitle: '暂时无法加入这个社群',
+      reasons: {
+        no_entitlement: '这个社群仅对购买者开放。',
+        lapsed: '你的会员已结束，续费后即可重新加入。',
+        revoked: '你的访问已撤销（退款或争议）。',
+        expired: '你的访问已到期，续期后即可重新加入。',
+        full: '这个社群已满员，暂时无法加入新成员。',
+      },
+      buyTitle: '获取访问权限',
+      buy: (title) => `购买「${title}」`,
+      otherAccount: '用其他邮箱购买的？请用那个邮箱登录。',
+      signInAgain: '换一个邮箱登录',
+    },
   },
   en: {
     kinds: { tier: 'Membership', course: 'Course', consultation: 'Consultation', group: 'Group' },
@@ -167,6 +274,68 @@ export const messages = {
       again: 'Get a new sign-in link',
       signOut: 'Sign out',
       signedInAs: (email) => `Signed in as ${email}`,
+    },
+    library: {
+      title: 'My library',
+      empty: 'Nothing here yet.',
+      browse: 'Browse',
+      states: {
+        active: 'Active',
+        grace: 'Grace period',
+        lapsed: 'Ended',
+        revoked: 'Revoked',
+        expired: 'Expired',
+      },
+      sources: { order: 'Purchase', subscription: 'Subscription', admin: 'Gift' },
+      until: (date) => `Until ${date}`,
+      renews: (date) => `Renews on ${date}`,
+      cancels: (date) => `Ends on ${date}; will not renew`,
+      graceUntil: (date) => `Renewal failed; grace until ${date}`,
+      downgrade: 'Changes level from the next period',
+      forGood: 'Yours for good',
+      open: 'Open',
+      renew: 'Renew',
+      manageBilling: 'Manage subscription and payment method',
+      bookings: 'Your consultations',
+      meeting: 'Meeting details',
+      noMeetingDetails: 'The creator will send the meeting details.',
+    },
+    gate: {
+      signIn: 'Sign in to read this',
+      signInHint: 'Already bought it? Sign in with the email you paid with.',
+      noEntitlement: 'This is for buyers only.',
+      lapsed: 'Your access has ended.',
+      revoked: 'Your access was withdrawn (refund or dispute).',
+      expired: 'Your access has expired.',
+      drip: (date) => `This lesson opens on ${date}.`,
+      full: 'This group is full.',
+      buyWith: 'Get access with:',
+      locked: 'Locked',
+      completed: 'Done',
+      markDone: 'Mark as done',
+      lessons: 'Lessons',
+      backToCourse: '← Back to the course',
+      nextLesson: 'Next lesson →',
+    },
+    groups: {
+      join: (platform) => `Open the invite (${platform})`,
+      qrAlt: (platform, title) => `${platform} QR code for “${title}”`,
+      scanQr: 'Scan the QR code with your phone to join:',
+      howToJoin: 'How to join',
+      rotatedAt: (date) => `Invite updated on ${date}`,
+      private: 'This invite is for you alone; please do not pass it on.',
+      refusedTitle: 'You cannot join this group yet',
+      reasons: {
+        no_entitlement: 'This group is for buyers only.',
+        lapsed: 'Your membership has ended; renew it to join again.',
+        revoked: 'Your access was withdrawn (refund or dispute).',
+        expired: 'Your access has expired; renew it to join again.',
+        full: 'This group is full and cannot take new members right now.',
+      },
+      buyTitle: 'Get access',
+      buy: (title) => `Buy “${title}”`,
+      otherAccount: 'Bought it with another email? Sign in with that one.',
+      signInAgain: 'Sign in with another email',
     },
   },
 } as const satisfies Record<Locale, Messages>
