@@ -139,3 +139,14 @@ export function groupSeatsQuery(db: Db, scope: AccessScope & { offerId?: string 
       ),
     )
 }
+
+/**
+ * `entitlementCounts` (access-rules.ts) as SQL over an `entitlements` row, for aggregates that cannot load every
+ * row (active members, exports). `alias` names the row in the surrounding query (`e` in `from entitlements e`).
+ */
+export function countsAtSql(now: number, alias = 'entitlements'): SQL {
+  const e = sql.identifier(alias)
+  return sql`(${e}.state in ('active', 'grace') and ${e}.starts_at <= ${now}
+    and (${e}.ends_at is null or ${e}.ends_at > ${now})
+    and (${e}.state != 'grace' or ${e}.grace_ends_at is null or ${e}.grace_ends_at > ${now}))`
+}

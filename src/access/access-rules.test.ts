@@ -69,26 +69,48 @@ const grantedIds = (access: Access) => [...access.granted.keys()].sort()
 
 describe('entitlementCounts', () => {
   it('counts an active entitlement for good or until a future end', () => {
-    expect(entitlementCounts({ state: 'active', endsAt: null, graceEndsAt: null }, now)).toBe(true)
-    expect(entitlementCounts({ state: 'active', endsAt: now + 1, graceEndsAt: null }, now)).toBe(true)
+    expect(entitlementCounts({ startsAt: 0, state: 'active', endsAt: null, graceEndsAt: null }, now)).toBe(
+      true,
+    )
+    expect(entitlementCounts({ startsAt: 0, state: 'active', endsAt: now + 1, graceEndsAt: null }, now)).toBe(
+      true,
+    )
+  })
+
+  it('does not count an entitlement that has not started (a second pass bought early)', () => {
+    const queued = { startsAt: now + 1, state: 'active' as const, endsAt: now + dayMs, graceEndsAt: null }
+    expect(entitlementCounts(queued, now)).toBe(false)
+    expect(entitlementCounts(queued, now + 1)).toBe(true)
   })
 
   it('stops counting an expired entitlement at the very millisecond it ends', () => {
-    expect(entitlementCounts({ state: 'active', endsAt: now, graceEndsAt: null }, now)).toBe(false)
-    expect(entitlementCounts({ state: 'active', endsAt: now - dayMs, graceEndsAt: null }, now)).toBe(false)
+    expect(entitlementCounts({ startsAt: 0, state: 'active', endsAt: now, graceEndsAt: null }, now)).toBe(
+      false,
+    )
+    expect(
+      entitlementCounts({ startsAt: 0, state: 'active', endsAt: now - dayMs, graceEndsAt: null }, now),
+    ).toBe(false)
   })
 
   it('counts grace until its grace end, not after', () => {
-    expect(entitlementCounts({ state: 'grace', endsAt: now + dayMs, graceEndsAt: now + dayMs }, now)).toBe(
-      true,
+    expect(
+      entitlementCounts({ startsAt: 0, state: 'grace', endsAt: now + dayMs, graceEndsAt: now + dayMs }, now),
+    ).toBe(true)
+    expect(
+      entitlementCounts({ startsAt: 0, state: 'grace', endsAt: now + dayMs, graceEndsAt: now }, now),
+    ).toBe(false)
+    expect(entitlementCounts({ startsAt: 0, state: 'grace', endsAt: now, graceEndsAt: null }, now)).toBe(
+      false,
     )
-    expect(entitlementCounts({ state: 'grace', endsAt: now + dayMs, graceEndsAt: now }, now)).toBe(false)
-    expect(entitlementCounts({ state: 'grace', endsAt: now, graceEndsAt: null }, now)).toBe(false)
   })
 
   it('never counts lapsed or revoked entitlements, whatever their end', () => {
-    expect(entitlementCounts({ state: 'lapsed', endsAt: null, graceEndsAt: null }, now)).toBe(false)
-    expect(entitlementCounts({ state: 'revoked', endsAt: now + dayMs, graceEndsAt: null }, now)).toBe(false)
+    expect(entitlementCounts({ startsAt: 0, state: 'lapsed', endsAt: null, graceEndsAt: null }, now)).toBe(
+      false,
+    )
+    expect(
+      entitlementCounts({ startsAt: 0, state: 'revoked', endsAt: now + dayMs, graceEndsAt: null }, now),
+    ).toBe(false)
   })
 })
 

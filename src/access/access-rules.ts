@@ -107,14 +107,17 @@ export type Decision =
     }
 
 /**
- * True when the entitlement grants access at `now`: `active` or `grace`, not ended (`endsAt` null or after
- * `now`), and for grace, not past `graceEndsAt`. An entitlement ending exactly at `now` no longer counts.
+ * True when the entitlement grants access at `now`: `active` or `grace`, started (a second pass bought early
+ * starts where the first ends), not ended (`endsAt` null or after `now`), and for grace, not past
+ * `graceEndsAt`. An entitlement ending exactly at `now` no longer counts. `countsAtSql` (access-query.ts) is
+ * the same rule for SQL aggregates; keep the two together.
  */
 export function entitlementCounts(
-  e: Pick<HeldEntitlement, 'state' | 'endsAt' | 'graceEndsAt'>,
+  e: Pick<HeldEntitlement, 'state' | 'startsAt' | 'endsAt' | 'graceEndsAt'>,
   now: number,
 ): boolean {
   if (e.state !== 'active' && e.state !== 'grace') return false
+  if (e.startsAt > now) return false
   if (e.endsAt !== null && e.endsAt <= now) return false
   if (e.state === 'grace' && e.graceEndsAt !== null && e.graceEndsAt <= now) return false
   return true
@@ -122,7 +125,7 @@ export function entitlementCounts(
 
 /** Why an entitlement that does not count no longer does; null while it counts. */
 export function endedReason(
-  e: Pick<HeldEntitlement, 'state' | 'endsAt' | 'graceEndsAt'>,
+  e: Pick<HeldEntitlement, 'state' | 'startsAt' | 'endsAt' | 'graceEndsAt'>,
   now: number,
 ): 'lapsed' | 'revoked' | 'expired' | null {
   if (entitlementCounts(e, now)) return null

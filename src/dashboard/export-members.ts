@@ -3,11 +3,11 @@
  * entitlement to one of this creator's offers), and the offers they have access to now.
  */
 import { and, asc, gt, sql } from 'drizzle-orm'
+import { countsAtSql } from '../access/access-query'
 import { buyers } from '../db/schema'
 import type { Deps } from '../deps'
 import { toIso } from '../lib/time'
 import { isMemberOf } from '../members/members'
-import { givesAccessAt } from './access-now'
 import type { CsvSource } from './csv-export'
 
 interface MemberRow {
@@ -50,7 +50,7 @@ export function exportMembers(
           >`(select min(e.created_at) from entitlements e where ${ofThisMember})`,
           activeOffers: sql<string | null>`(select json_group_array(json_object('id', f.id, 'title', f.title))
             from entitlements e join offers f on f.id = e.offer_id
-            where ${ofThisMember} and ${givesAccessAt(now, 'e')})`,
+            where ${ofThisMember} and ${countsAtSql(now, 'e')})`,
         })
         .from(buyers)
         .where(and(isMemberOf(db, scope), after ? gt(buyers.id, after) : undefined))

@@ -13,10 +13,10 @@
  *   counts it (revenue-query.ts).
  */
 import { and, countDistinct, eq, sql } from 'drizzle-orm'
+import { countsAtSql } from '../access/access-query'
 import { entitlements } from '../db/schema'
 import type { Deps } from '../deps'
 import { dayMs, toIso } from '../lib/time'
-import { givesAccessAt } from './access-now'
 import { monthOf, monthRange } from './calendar-months'
 import type { OverviewJson, RenewalJson } from './dashboard-schemas'
 import type { DashboardScope } from './read-revenue'
@@ -70,7 +70,7 @@ function churnStatement(db: Deps['db'], creatorId: string, now: number) {
     ),
     has as (
       select distinct buyer_id from entitlements
-      where creator_id = ${creatorId} and ${givesAccessAt(now)}
+      where creator_id = ${creatorId} and ${countsAtSql(now)}
     )
     select (select count(*) from had) as had,
       (select count(*) from had where buyer_id not in (select buyer_id from has)) as lost`)
@@ -88,7 +88,7 @@ export async function readOverview(
     db
       .select({ count: countDistinct(entitlements.buyerId) })
       .from(entitlements)
-      .where(and(eq(entitlements.creatorId, creatorId), givesAccessAt(now))),
+      .where(and(eq(entitlements.creatorId, creatorId), countsAtSql(now))),
     db.all<{ kind: RenewalJson['kind']; count: number }>(
       sql`select due.kind, count(*) as count from (${due}) due group by due.kind`,
     ),
