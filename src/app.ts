@@ -10,7 +10,7 @@ import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { accessRoutes } from './access/routes'
 import { requireSameOrigin, requireSameOriginForCookies } from './accounts/csrf'
-import { requireAdmin, requireCreatorKey } from './accounts/middleware'
+import { requireAdmin, requireCreator } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
 import { signInRoutes } from './accounts/sign-in-routes'
 import type { AppEnv } from './app-env'
@@ -18,6 +18,7 @@ import { billingRoutes } from './billing/routes'
 import { bookingRoutes } from './bookings/routes'
 import { catalogRoutes } from './catalog/routes'
 import { checkoutRoutes } from './checkout/routes'
+import { dashboardPages } from './dashboard/page'
 import { dashboardRoutes } from './dashboard/routes'
 import type { Deps } from './deps'
 import { groupRoutes } from './groups/routes'
@@ -59,10 +60,11 @@ export function createApp(deps: Deps) {
   // Browser forms: a state-changing request must come from this site (accounts/csrf.ts).
   app.use('*', requireSameOrigin(deps))
 
-  // One gate for the JSON API: the operator token for admin routes, nothing for public reads, a creator's
-  // API key for everything else. Applied before routing, so an unauthenticated caller learns nothing.
+  // One gate for the JSON API: the operator token for admin routes, nothing for public reads, the buyer's
+  // session for /me, and for everything else a creator's API key or signed-in creator session. Applied before
+  // routing, so an unauthenticated caller learns nothing.
   const admin = requireAdmin(deps)
-  const creatorKey = requireCreatorKey(deps)
+  const creator = requireCreator(deps)
   const buyerCookie = requireSameOriginForCookies(deps)
   app.use('/api/v1/*', async function apiAuth(c, next) {
     const path = c.req.path
@@ -70,7 +72,7 @@ export function createApp(deps: Deps) {
     // The buyer's own API authenticates by session cookie; each handler reads the session in its one batch.
     if (path === '/api/v1/me' || path.startsWith('/api/v1/me/')) return buyerCookie(c, next)
     if (path.startsWith('/api/v1/admin/')) return admin(c, next)
-    return creatorKey(c, next)
+    return creator(c, next)
   })
 
   app.get('/healthz', async (c) => {
@@ -89,6 +91,7 @@ export function createApp(deps: Deps) {
   app.route('/', groupRoutes(deps))
   app.route('/', signInRoutes(deps))
   app.route('/', libraryRoutes(deps))
+  app.route('/', dashboardPages(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
   app.route('/', billingRoutes(deps))

@@ -57,6 +57,20 @@ export interface Messages {
     signOut: string
     signedInAs: (email: string) => string
   }
+  dashboard: {
+    title: string
+    activeMembers: string
+    renewalsDue: string
+    churn: string
+    revenueThisMonth: string
+    noRevenue: string
+    exports: string
+    members: string
+    orders: string
+    entitlements: string
+    storefront: string
+    api: string
+  }
   library: {
     title: string
     empty: string
@@ -163,6 +177,20 @@ export const messages = {
       again: '重新获取登录链接',
       signOut: '退出登录',
       signedInAs: (email) => `已登录：${email}`,
+    },
+    dashboard: {
+      title: '创作者后台',
+      activeMembers: '当前会员',
+      renewalsDue: '30 天内续费',
+      churn: '30 天流失',
+      revenueThisMonth: '本月收入（净额）',
+      noRevenue: '本月暂无收入',
+      exports: '导出 CSV',
+      members: '会员',
+      orders: '订单',
+      entitlements: '权益',
+      storefront: '查看店铺',
+      api: 'API 文档',
     },
     library: {
       title: '我的内容',
@@ -274,6 +302,20 @@ export const messages = {
       again: 'Get a new sign-in link',
       signOut: 'Sign out',
       signedInAs: (email) => `Signed in as ${email}`,
+    },
+    dashboard: {
+      title: 'Creator dashboard',
+      activeMembers: 'Active members',
+      renewalsDue: 'Renewals due in 30 days',
+      churn: 'Churn, last 30 days',
+      revenueThisMonth: 'Revenue this month (net)',
+      noRevenue: 'No revenue this month yet',
+      exports: 'Export CSV',
+      members: 'Members',
+      orders: 'Orders',
+      entitlements: 'Entitlements',
+      storefront: 'View storefront',
+      api: 'API reference',
     },
     library: {
       title: 'My library',
