@@ -435,6 +435,8 @@ export const stripeEvents = sqliteTable(
   (t) => [
     index('stripe_events_object_idx').on(t.objectId),
     index('stripe_events_created_idx').on(t.createdAt),
+    // Revenue reads invoice.paid and charge.refunded events by month.
+    index('stripe_events_type_created_idx').on(t.type, t.createdAt),
     index('stripe_events_payment_intent_idx').on(t.paymentIntentId),
   ],
 )
@@ -562,7 +564,11 @@ export const auditLog = sqliteTable(
     detail: text('detail').notNull().default('{}'),
     at: integer('at').notNull(),
   },
-  (t) => [index('audit_log_creator_idx').on(t.creatorId, t.at)],
+  (t) => [
+    index('audit_log_creator_idx').on(t.creatorId, t.at),
+    // The audit log API pages newest first by id.
+    index('audit_log_creator_id_idx').on(t.creatorId, t.id),
+  ],
 )
 
 /** Outgoing mail, kept so a mail is sent once (dedupe key) and so the dev outbox can list it. */
