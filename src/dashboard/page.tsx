@@ -4,42 +4,23 @@
  * API's CSV routes, which accept the creator's session cookie as well as an API key.
  */
 
-import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { csrfToken } from '../accounts/csrf'
-import { readViewer, sessionFrom } from '../accounts/sessions'
 import type { AppEnv } from '../app-env'
-import { creators, type Locale } from '../db/schema'
 import type { Deps } from '../deps'
 import { formatMoney } from '../lib/money'
 import { messagesFor } from '../web/i18n'
-import { Layout } from '../web/layout'
 import type { OverviewJson } from './dashboard-schemas'
 import { readOverview } from './read-overview'
+import { type CreatorPage, creatorPage, DashboardShell, signInPath } from './shell'
 
-function DashboardPage(props: {
-  name: string
-  slug: string
-  locale: Locale
-  overview: OverviewJson
-  csrf: string
-}) {
-  const t = messagesFor(props.locale)
+function OverviewPage(props: { page: CreatorPage; overview: OverviewJson }) {
+  const { creator } = props.page
+  const t = messagesFor(creator.locale)
   const d = t.dashboard
   const { overview } = props
   const rate = overview.churn_30d.rate
   return (
-    <Layout title={`${d.title} · ${props.name}`} lang={props.locale}>
-      <p class="muted">
-        {props.name} ·{' '}
-        <form method="post" action="/logout" class="inline">
-          <input type="hidden" name="csrf" value={props.csrf} />
-          <button type="submit" class="button secondary">
-            {t.auth.signOut}
-          </button>
-        </form>
-      </p>
-      <h1>{d.title}</h1>
+    <DashboardShell page={props.page} section="overview" title={d.title}>
       <ul class="offers">
         <li class="card">
           <h3>{d.activeMembers}</h3>
@@ -64,7 +45,7 @@ function DashboardPage(props: {
           {overview.revenue_this_month.data.length ? (
             overview.revenue_this_month.data.map((row) => (
               <p class="amount" data-figure={`revenue-${row.currency}`}>
-                {formatMoney(row.net, row.currency, props.locale)}
+                {formatMoney(row.net, row.currency, creator.locale)}
               </p>
             ))
           ) : (
@@ -85,29 +66,18 @@ function DashboardPage(props: {
         </a>
       </p>
       <p>
-        <a href={`/c/${props.slug}`}>{d.storefront}</a> · <a href="/openapi.json">{d.api}</a>
+        <a href="/openapi.json">{d.api}</a>
       </p>
-    </Layout>
+    </DashboardShell>
   )
 }
 
 export function dashboardPages(deps: Deps) {
   return new Hono<AppEnv>().get('/dashboard', async (c) => {
-    const session = await sessionFrom(c)
-    const viewer = session ? await readViewer(deps, c) : null
-    if (!session || viewer?.role !== 'creator') return c.redirect('/login?as=creator&next=/dashboard', 303)
-    const [creator] = await deps.db.select().from(creators).where(eq(creators.id, viewer.creatorId))
-    if (!creator) return c.redirect('/login?as=creator&next=/dashboard', 303)
-    const overview = await readOverview(deps, { creatorId: creator.id, timeZone: creator.timeZone })
+    const page = await creatorPage(deps, c)
+    if (!page) return c.redirect(signInPath('/dashboard'), 303)
+    const overview = await readOverview(deps, { creatorId: page.creator.id, timeZone: page.creator.timeZone })
     c.header('Cache-Control', 'private, no-store')
-    return c.html(
-      <DashboardPage
-        name={creator.name}
-        slug={creator.slug}
-        locale={creator.locale}
-        overview={overview}
-        csrf={await csrfToken(deps.config, session.value)}
-      />,
-    )
+    return c.html(<OverviewPage page={page} overview={overview} />)
   })
 }

@@ -59,6 +59,7 @@ export interface Messages {
   }
   dashboard: {
     title: string
+    sections: Record<'overview' | 'offers' | 'posts' | 'members' | 'revenue' | 'settings', string>
     activeMembers: string
     renewalsDue: string
     churn: string
@@ -180,6 +181,14 @@ export const messages = {
     },
     dashboard: {
       title: '创作者后台',
+      sections: {
+        overview: '概览',
+        offers: '商品',
+        posts: '文章',
+        members: '会员',
+        revenue: '收入',
+        settings: '设置',
+      },
       activeMembers: '当前会员',
       renewalsDue: '30 天内续费',
       churn: '30 天流失',
@@ -305,6 +314,14 @@ export const messages = {
     },
     dashboard: {
       title: 'Creator dashboard',
+      sections: {
+        overview: 'Overview',
+        offers: 'Offers',
+        posts: 'Posts',
+        members: 'Members',
+        revenue: 'Revenue',
+        settings: 'Settings',
+      },
       activeMembers: 'Active members',
       renewalsDue: 'Renewals due in 30 days',
       churn: 'Churn, last 30 days',

@@ -28,5 +28,20 @@ a:focus-visible,button:focus-visible{outline:3px solid #1a5fb4;outline-offset:2p
 .lessons,.posts{padding-left:1.25em}
 .lessons li,.posts li{margin:.35em 0}
 .problem{max-width:560px;margin:15vh auto}
+form.inline{display:inline}
+.stack{display:grid;gap:8px;max-width:560px}
+label{font-weight:600}
+input,select,textarea{font:inherit;padding:8px 10px;border:1px solid #8a877d;border-radius:8px;background:#fff;color:var(--fg);width:100%}
+textarea{min-height:8em}
+input[type=checkbox],input[type=radio]{width:auto}
+button{font:inherit;cursor:pointer;border:0}
+.error{color:#9b1c1c}
+input[aria-invalid=true]{border-color:#9b1c1c}
+.nav{display:flex;flex-wrap:wrap;gap:4px 16px;padding:0 0 12px;margin:0 0 16px;border-bottom:1px solid var(--line);list-style:none}
+.nav a[aria-current=page]{font-weight:700;text-decoration:none;color:var(--fg)}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+.table-wrap{overflow-x:auto}
+.refusal{margin:16px 0}
 .problem .status{font-size:.9rem;color:var(--muted)}
 `

@@ -15,7 +15,7 @@ describe('creator dashboard by magic link', () => {
   it('sends a signed-out visitor to the creator sign-in, and shows a signed-in creator the figures', async () => {
     const out = await ctx.app.request('/dashboard')
     expect(out.status).toBe(303)
-    expect(out.headers.get('location')).toBe('/login?as=creator&next=/dashboard')
+    expect(out.headers.get('location')).toBe('/login?as=creator&next=%2Fdashboard')
     const { cookie, response } = await signIn(ctx, 'writer@example.com', 'creator')
     expect(response.headers.get('location')).toBe('/dashboard')
     const page = await ctx.app.request('/dashboard', { headers: { cookie } })

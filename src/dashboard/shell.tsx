@@ -1,0 +1,110 @@
+/**
+ * The frame every dashboard page shares: the signed-in creator (read with the session, one round trip), a
+ * navigation bar, sign-out, and the CSRF token its forms carry. A page handler calls `creatorPage(deps, c)`:
+ * null means "not signed in as a creator" and the handler redirects to the creator sign-in.
+ */
+import { and, eq, gt, isNull } from 'drizzle-orm'
+import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
+import { csrfToken, validCsrf } from '../accounts/csrf'
+import { sessionFrom } from '../accounts/sessions'
+import type { CreatorRow } from '../app-env'
+import { creators, sessions } from '../db/schema'
+import type { Deps } from '../deps'
+import { forbidden } from '../lib/problem'
+import { messagesFor } from '../web/i18n'
+import { Layout } from '../web/layout'
+
+export interface CreatorPage {
+  creator: CreatorRow
+  csrf: string
+}
+
+/** The signed-in creator, or null. One query: the session joined to its creator. */
+export async function creatorPage(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  c: Context,
+): Promise<CreatorPage | null> {
+  const session = await sessionFrom(c)
+  if (!session) return null
+  const [found] = await deps.db
+    .select({ creator: creators })
+    .from(sessions)
+    .innerJoin(creators, eq(creators.id, sessions.creatorId))
+    .where(
+      and(
+        eq(sessions.idHash, session.hash),
+        eq(sessions.role, 'creator'),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, deps.clock.now()),
+      ),
+    )
+    .limit(1)
+  if (!found) return null
+  return { creator: found.creator, csrf: await csrfToken(deps.config, session.value) }
+}
+
+/** For form posts: the signed-in creator whose form carried a valid CSRF token; throws 403 otherwise. */
+export async function creatorForm(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  c: Context,
+  form: Record<string, unknown>,
+): Promise<CreatorPage | null> {
+  const page = await creatorPage(deps, c)
+  if (!page) return null
+  const session = await sessionFrom(c)
+  if (!session || !(await validCsrf(deps.config, session.value, form.csrf)))
+    throw forbidden('The form is missing its security token. Reload the page and try again.')
+  return page
+}
+
+export const signInPath = (next: string) => `/login?as=creator&next=${encodeURIComponent(next)}`
+
+export type DashboardSection = 'overview' | 'offers' | 'posts' | 'members' | 'revenue' | 'settings'
+
+const sections: { id: DashboardSection; path: string }[] = [
+  { id: 'overview', path: '/dashboard' },
+  { id: 'offers', path: '/dashboard/offers' },
+  { id: 'posts', path: '/dashboard/posts' },
+  { id: 'members', path: '/dashboard/members' },
+  { id: 'revenue', path: '/dashboard/revenue' },
+  { id: 'settings', path: '/dashboard/settings' },
+]
+
+export function DashboardShell(props: {
+  page: CreatorPage
+  section: DashboardSection
+  title: string
+  children?: Child
+}) {
+  const { creator, csrf } = props.page
+  const t = messagesFor(creator.locale)
+  return (
+    <Layout title={`${props.title} · ${creator.name}`} lang={creator.locale}>
+      <nav aria-label={t.dashboard.title}>
+        <ul class="nav">
+          {sections.map((section) => (
+            <li>
+              <a href={section.path} aria-current={section.id === props.section ? 'page' : undefined}>
+                {t.dashboard.sections[section.id]}
+              </a>
+            </li>
+          ))}
+          <li>
+            <a href={`/c/${creator.slug}`}>{t.dashboard.storefront}</a>
+          </li>
+          <li>
+            <form method="post" action="/logout" class="inline">
+              <input type="hidden" name="csrf" value={csrf} />
+              <button type="submit" class="button secondary">
+                {t.auth.signOut}
+              </button>
+            </form>
+          </li>
+        </ul>
+      </nav>
+      <h1>{props.title}</h1>
+      {props.children}
+    </Layout>
+  )
+}
