@@ -3,6 +3,7 @@ import { notFound } from '../lib/problem'
 import {
   selectActivePrices,
   selectFreeSlotCounts,
+  selectFreeSlots,
   selectGroupFacts,
   selectLessonOutline,
   selectLiveOffers,
@@ -16,6 +17,8 @@ export interface OfferPage {
   offer: StorefrontOffer
   /** Courses: the outline, in order. */
   lessons: { position: number; title: string; freePreview: boolean }[]
+  /** Consultations: the next open slots, each booked through its own checkout link. */
+  slots: { id: string; startsAt: number; endsAt: number; timeZone: string }[]
 }
 
 /**
@@ -28,15 +31,18 @@ export async function loadOfferPage(
   offerSlug: string,
 ): Promise<OfferPage> {
   const scope = { creatorSlug, offerSlug }
-  const [creatorRows, offerRows, priceRows, benefitRows, slotRows, groupRows, lessonRows] = await db.batch([
-    selectPublicCreator(db, creatorSlug),
-    selectLiveOffers(db, scope),
-    selectActivePrices(db, scope),
-    selectTierBenefits(db, creatorSlug),
-    selectFreeSlotCounts(db, scope, clock.now()),
-    selectGroupFacts(db, scope),
-    selectLessonOutline(db, scope),
-  ])
+  const now = clock.now()
+  const [creatorRows, offerRows, priceRows, benefitRows, slotRows, groupRows, lessonRows, freeSlots] =
+    await db.batch([
+      selectPublicCreator(db, creatorSlug),
+      selectLiveOffers(db, scope),
+      selectActivePrices(db, scope),
+      selectTierBenefits(db, creatorSlug),
+      selectFreeSlotCounts(db, scope, now),
+      selectGroupFacts(db, scope),
+      selectLessonOutline(db, scope),
+      selectFreeSlots(db, scope, now),
+    ])
   const [creator] = creatorRows
   if (!creator) throw notFound('creator', creatorSlug)
   const [offer] = assembleOffers({
@@ -51,5 +57,6 @@ export async function loadOfferPage(
     creator,
     offer,
     lessons: lessonRows.map(({ position, title, freePreview }) => ({ position, title, freePreview })),
+    slots: freeSlots.map((slot) => ({ ...slot, timeZone: slot.timeZone ?? creator.timeZone })),
   }
 }

@@ -2,6 +2,7 @@
  * The public storefront pages: a creator's live offers, and one offer. Everything a creator wrote is text, so
  * hono/jsx escapes it; descriptions go through `Paragraphs`, which never emits creator-written HTML.
  */
+import { formatRange } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { type Messages, messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
@@ -100,6 +101,9 @@ export function StorefrontPage({ storefront }: { storefront: Storefront }) {
   return (
     <Layout title={creator.name} lang={creator.locale} description={creator.bio.slice(0, 160)}>
       <header class="hero">
+        <p class="muted">
+          <a href="/me">{t.myLibrary}</a>
+        </p>
         <h1>{creator.name}</h1>
         <Paragraphs text={creator.bio} />
       </header>
@@ -122,7 +126,9 @@ export function StorefrontPage({ storefront }: { storefront: Storefront }) {
           <ul class="posts">
             {posts.map((post) => (
               <li>
-                <strong>{post.title}</strong>
+                <a href={`/c/${encodeURIComponent(creator.slug)}/posts/${encodeURIComponent(post.slug)}`}>
+                  <strong>{post.title}</strong>
+                </a>
                 {post.publishedAt !== null ? (
                   <time class="muted" datetime={new Date(post.publishedAt).toISOString()}>
                     {' '}
@@ -169,8 +175,54 @@ export function OfferPageView({ page }: { page: OfferPage }) {
             </ol>
           </section>
         ) : null}
-        <PriceList offer={offer} creator={creator} t={t} />
+        {offer.kind === 'consultation' ? (
+          <SlotList offer={offer} creator={creator} slots={page.slots} t={t} />
+        ) : (
+          <PriceList offer={offer} creator={creator} t={t} />
+        )}
       </article>
     </Layout>
+  )
+}
+
+/**
+ * A consultation sells one slot per checkout: each open slot, in the consultation's time zone, with its own
+ * links (card; Alipay / WeChat Pay). The slot is held for the checkout's 30 minutes, then booked or freed.
+ */
+function SlotList(props: {
+  offer: StorefrontOffer
+  creator: PublicCreator
+  slots: OfferPage['slots']
+  t: Messages
+}) {
+  const { offer, creator, t } = props
+  const price = offer.prices[0]
+  if (!price || props.slots.length === 0) return <p class="muted">{t.notForSale}</p>
+  return (
+    <section aria-labelledby="slots-title">
+      <h2 id="slots-title">
+        {t.bookSlot} <span class="amount">{formatMoney(price.amount, price.currency, creator.locale)}</span>
+      </h2>
+      <ul class="prices">
+        {props.slots.map((slot) => (
+          <li data-slot={slot.id}>
+            <span>
+              {formatRange(slot.startsAt, slot.endsAt, creator.locale, slot.timeZone)}{' '}
+              <span class="muted">({slot.timeZone})</span>
+            </span>
+            <span class="buy">
+              {price.rails.map((rail, index) => (
+                <a
+                  class={index === 0 ? 'button' : 'button secondary'}
+                  href={`${buyPath(offer, price, rail)}&slot=${encodeURIComponent(slot.id)}`}
+                >
+                  {railLabel(price, rail, t)}
+                </a>
+              ))}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }

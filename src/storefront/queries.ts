@@ -136,6 +136,33 @@ export function selectFreeSlotCounts(db: Db, scope: OfferScope, now: number) {
     .groupBy(consultationSlots.offerId)
 }
 
+/** A consultation's next open slots (soonest first), each bookable on its own checkout link. */
+export function selectFreeSlots(db: Db, scope: OfferScope, now: number, limit = 60) {
+  return db
+    .select({
+      id: consultationSlots.id,
+      startsAt: consultationSlots.startsAt,
+      endsAt: consultationSlots.endsAt,
+      timeZone: offers.timeZone,
+    })
+    .from(consultationSlots)
+    .innerJoin(
+      offers,
+      and(eq(offers.id, consultationSlots.offerId), eq(offers.creatorId, consultationSlots.creatorId)),
+    )
+    .innerJoin(creators, offerCreator)
+    .where(
+      and(
+        liveOffers(scope),
+        eq(offers.kind, 'consultation'),
+        eq(consultationSlots.status, 'free'),
+        gt(consultationSlots.startsAt, now),
+      ),
+    )
+    .orderBy(asc(consultationSlots.startsAt), asc(consultationSlots.id))
+    .limit(limit)
+}
+
 /** Platform and capacity only: the invite URL, QR code and instructions are for members. */
 export function selectGroupFacts(db: Db, scope: OfferScope) {
   return db

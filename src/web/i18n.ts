@@ -25,6 +25,8 @@ export interface Messages {
   noOffers: string
   notForSale: string
   details: string
+  bookSlot: string
+  myLibrary: string
   backTo: (name: string) => string
   checkout: {
     paidTitle: string
@@ -147,6 +149,8 @@ export const messages = {
     noOffers: '暂无在售内容。',
     notForSale: '暂未开放购买。',
     details: '查看详情',
+    bookSlot: '选择时间预约',
+    myLibrary: '我的内容 / 登录',
     backTo: (name) => `← 返回 ${name}`,
     checkout: {
       paidTitle: '付款成功',
@@ -279,6 +283,8 @@ export const messages = {
     noOffers: 'Nothing on sale yet.',
     notForSale: 'Not on sale yet.',
     details: 'Details',
+    bookSlot: 'Pick a time',
+    myLibrary: 'My library / sign in',
     backTo: (name) => `← Back to ${name}`,
     checkout: {
       paidTitle: 'Payment received',

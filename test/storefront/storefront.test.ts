@@ -391,6 +391,19 @@ describe('GET /c/:creator/:offer', () => {
       expect(res.html).toContain('一次性付款')
     })
 
+    it('lists a consultation’s open future slots, each with its own checkout link, in one round trip', async () => {
+      const { creator, consultation } = await givenFullStorefront({ locale: 'en' })
+      ctx.roundTrips.count = 0
+      const res = await page(`/c/${creator.slug}/${consultation.slug}`)
+      expect(ctx.roundTrips.count).toBe(1)
+      expect(res.status).toBe(200)
+      const links = [...res.html.matchAll(/href="(\/buy\/[^"]+&amp;slot=[^"]+)"/g)].map((match) => match[1])
+      // Two free future slots (the past, held and booked ones are not offered), one card link each.
+      const slots = new Set(links.map((link) => /slot=([\w]+)/.exec(link ?? '')?.[1]))
+      expect(slots.size).toBe(2)
+      expect(res.html).not.toContain('secret-room')
+    })
+
     it('renders a group with its platform and size but never its invite', async () => {
       const { creator, group } = await givenFullStorefront({ locale: 'en' })
       const res = await page(`/c/${creator.slug}/${group.slug}`)
