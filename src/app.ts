@@ -35,6 +35,7 @@ import { libraryRoutes } from './library/routes'
 import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
+import { rememberLanguage } from './web/locale'
 import { ProblemPage } from './web/problem-page'
 
 export function createApp(deps: Deps) {
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
     }),
   )
 
+  app.use('*', rememberLanguage())
   // Browser forms: a state-changing request must come from this site (accounts/csrf.ts).
   app.use('*', requireSameOrigin(deps))
 
@@ -168,7 +170,8 @@ function renderProblem(c: Context<AppEnv>, problem: Problem): Response | Promise
   for (const [name, value] of Object.entries(problem.headers)) c.header(name, value)
   if (wantsHtml(c)) {
     // Problem statuses are 4xx/5xx numbers chosen in lib/problem.ts; Hono's status type lists literals.
-    return c.html(ProblemPage({ problem: body, lang: 'zh-CN' }), problem.status as ContentfulStatusCode)
+    // Problem titles and details are written in English, so the page says so.
+    return c.html(ProblemPage({ problem: body, lang: 'en' }), problem.status as ContentfulStatusCode)
   }
   c.header('content-type', problemContentType)
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode)

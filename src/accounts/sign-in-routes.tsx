@@ -10,8 +10,9 @@ import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
 import { forbidden } from '../lib/problem'
 import { dispatchAfterResponse } from '../mail/outbox'
-import { localeFromAcceptLanguage, messagesFor } from '../web/i18n'
+import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
+import { pageLocale } from '../web/locale'
 import { validCsrf } from './csrf'
 import { clearSessionCookie, revokeSession, sessionFrom, setSessionCookie } from './sessions'
 import { type Role, requestSignIn, safeNext, verifySignIn } from './sign-in'
@@ -86,13 +87,13 @@ export function signInRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/login', (c) => {
       const role: Role = c.req.query('as') === 'creator' ? 'creator' : 'buyer'
-      const locale = localeFromAcceptLanguage(c.req.header('accept-language'))
+      const locale = pageLocale(c)
       const next = safeNext(c.req.query('next'), role === 'creator' ? '/dashboard' : '/me')
       return c.html(<SignInForm locale={locale} role={role} next={next} />)
     })
     .post('/login', async (c) => {
       const form = await c.req.parseBody()
-      const locale = localeFromAcceptLanguage(c.req.header('accept-language'))
+      const locale = pageLocale(c)
       const role: Role = form.role === 'creator' ? 'creator' : 'buyer'
       const next = safeNext(
         typeof form.next === 'string' ? form.next : null,
@@ -125,7 +126,7 @@ export function signInRoutes(deps: Deps) {
       )
     })
     .get('/login/verify', (c) => {
-      const locale = localeFromAcceptLanguage(c.req.header('accept-language'))
+      const locale = pageLocale(c)
       const m = messagesFor(locale).auth
       // The token is not consumed here: link scanners fetch with GET; only the button's POST signs in.
       c.header('Cache-Control', 'no-store')
@@ -147,7 +148,7 @@ export function signInRoutes(deps: Deps) {
       const form = await c.req.parseBody()
       const outcome = await verifySignIn(deps, typeof form.token === 'string' ? form.token : '')
       if (outcome.status === 'invalid') {
-        const locale = localeFromAcceptLanguage(c.req.header('accept-language'))
+        const locale = pageLocale(c)
         const m = messagesFor(locale).auth
         return c.html(
           <Notice

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { validationProblem } from '../lib/openapi'
+import { pageLocale } from '../web/locale'
 import { confirmCheckout } from './confirm-checkout'
 import { startCheckout } from './start-checkout'
 import { SuccessPage } from './success-page'
@@ -41,6 +42,7 @@ export function checkoutRoutes(deps: Deps) {
     .get('/checkout/success', async (c) => {
       const outcome = await confirmCheckout(deps, c.req.query('session_id') ?? '')
       c.header('Cache-Control', 'no-store')
-      return c.html(<SuccessPage outcome={outcome} />)
+      const locale = pageLocale(c, outcome.locale === 'en' ? 'en' : 'zh-CN')
+      return c.html(<SuccessPage outcome={{ ...outcome, locale }} />)
     })
 }

@@ -11,6 +11,7 @@ import type { Deps } from '../deps'
 import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
 import { notFound, Problem, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
+import { pageLocale } from '../web/locale'
 import { listGroupMembers, markGroupMemberRemoved } from './group-members'
 import { InvitePage, RefusedPage } from './group-pages'
 import { groupRefusalReason } from './group-rules'
@@ -141,17 +142,22 @@ export function groupRoutes(deps: Deps) {
       const outcome = await revealGroup(deps, { sessionHash: session?.hash ?? null, offerId })
       noStore(c)
       if (outcome.status === 'signed_out') return c.redirect(`/login?next=/me/groups/${offerId}`, 303)
+      // The page speaks the visitor's language (web/locale.ts); the creator's is the default.
+      const offer = {
+        ...outcome.offer,
+        creator: { ...outcome.offer.creator, locale: pageLocale(c, outcome.offer.creator.locale) },
+      }
       if (outcome.status === 'refused')
         return c.html(
           <RefusedPage
-            offer={outcome.offer}
+            offer={offer}
             decision={outcome.decision}
             email={outcome.email}
             buyOffers={outcome.buyOffers}
           />,
           402,
         )
-      return c.html(<InvitePage offer={outcome.offer} invite={outcome.invite} />)
+      return c.html(<InvitePage offer={offer} invite={outcome.invite} />)
     })
 }
 

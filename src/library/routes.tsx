@@ -17,7 +17,7 @@ import type { Deps } from '../deps'
 import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
 import { forbidden, paymentRequired, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
-import { localeFromAcceptLanguage } from '../web/i18n'
+import { pageLocale } from '../web/locale'
 import { completeLesson, readCourse, readPost } from './content'
 import { NoBuyerSession, openBillingPortal, readLibrary } from './library'
 import { CoursePage, LessonPage, LibraryPage, PostPage } from './pages'
@@ -161,7 +161,7 @@ const api = {
 }
 
 function localeOf(c: Context): Locale {
-  return localeFromAcceptLanguage(c.req.header('accept-language'))
+  return pageLocale(c)
 }
 
 export function libraryRoutes(deps: Deps) {
@@ -304,7 +304,7 @@ export function libraryRoutes(deps: Deps) {
             title={read.post.title}
             excerpt={read.post.excerpt}
             body={read.decision.allowed ? read.post.body : null}
-            creator={read.creator}
+            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
             decision={read.decision}
             offers={read.access.offers}
             path={c.req.path}
@@ -318,7 +318,7 @@ export function libraryRoutes(deps: Deps) {
         return c.html(
           <CoursePage
             course={{ id: read.course.id, title: read.course.title, description: read.course.description }}
-            creator={read.creator}
+            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
             lessons={read.lessons}
             decision={read.decision}
             offers={read.access.offers}
@@ -340,7 +340,7 @@ export function libraryRoutes(deps: Deps) {
         return c.html(
           <LessonPage
             course={read.course}
-            creator={read.creator}
+            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
             lesson={lesson.row}
             decision={lesson.decision}
             completed={read.lessons[index]?.completed ?? false}

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { pageLocale } from '../web/locale'
 import { loadOfferPage } from './load-offer-page'
 import { loadStorefront } from './load-storefront'
 import { OfferPageView, StorefrontPage } from './pages'
@@ -30,12 +31,15 @@ export function storefrontRoutes(deps: Deps) {
     .openapi(readStorefrontRoute, async (c) =>
       c.json(storefrontJson(await loadStorefront(deps, c.req.valid('param').creator)), 200),
     )
-    .get('/c/:creator', async (c) =>
-      c.html(<StorefrontPage storefront={await loadStorefront(deps, c.req.param('creator'))} />),
-    )
-    .get('/c/:creator/:offer', async (c) =>
-      c.html(
-        <OfferPageView page={await loadOfferPage(deps, c.req.param('creator'), c.req.param('offer'))} />,
-      ),
-    )
+    .get('/c/:creator', async (c) => {
+      const storefront = await loadStorefront(deps, c.req.param('creator'))
+      // The page's own words follow the visitor's language (web/locale.ts); the creator's is the default.
+      const creator = { ...storefront.creator, locale: pageLocale(c, storefront.creator.locale) }
+      return c.html(<StorefrontPage storefront={{ ...storefront, creator }} />)
+    })
+    .get('/c/:creator/:offer', async (c) => {
+      const page = await loadOfferPage(deps, c.req.param('creator'), c.req.param('offer'))
+      const creator = { ...page.creator, locale: pageLocale(c, page.creator.locale) }
+      return c.html(<OfferPageView page={{ ...page, creator }} />)
+    })
 }

@@ -409,9 +409,3 @@ export const messages = {
 export function messagesFor(locale: string): Messages {
   return locale === 'en' ? messages.en : messages['zh-CN']
 }
-
-/** The page language for a visitor with no creator context: English if they prefer it, else zh-CN. */
-export function localeFromAcceptLanguage(header: string | undefined): Locale {
-  const first = (header ?? '').split(',')[0]?.trim().toLowerCase() ?? ''
-  return first.startsWith('en') ? 'en' : 'zh-CN'
-}

@@ -26,6 +26,15 @@ export function Layout({ title, lang, description, children }: LayoutProps) {
         </head>
         <body>
           <main class="page">{children}</main>
+          <footer class="page muted">
+            <a href="?lang=zh-CN" lang="zh-CN" hreflang="zh-CN">
+              中文
+            </a>{' '}
+            ·{' '}
+            <a href="?lang=en" lang="en" hreflang="en">
+              English
+            </a>
+          </footer>
         </body>
       </html>
     </>

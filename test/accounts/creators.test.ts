@@ -173,7 +173,8 @@ describe('errors', () => {
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toContain('text/html')
     const html = await res.text()
-    expect(html).toContain('<html lang="zh-CN">')
+    // Problem texts are English, and the page says so.
+    expect(html).toContain('<html lang="en">')
     expect(html).toContain('Not found')
   })
 })

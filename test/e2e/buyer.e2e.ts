@@ -46,7 +46,11 @@ async function go(path: string) {
 
 /** Follows a /buy link through the local checkout page and pays; lands on the success page. */
 async function payAt(buyHref: string) {
-  await page.goto(`${app.url}${buyHref.replaceAll('&amp;', '&')}`)
+  const response = await page.goto(`${app.url}${buyHref.replaceAll('&amp;', '&')}`)
+  if (!page.url().includes('/dev/checkout/'))
+    throw new Error(
+      `checkout did not start (${response?.status()} ${page.url()}): ${await page.textContent('main')}`,
+    )
   await page.fill('#email', email)
   await Promise.all([page.waitForURL(/\/checkout\/success/), page.click('button[value="pay"]')])
 }

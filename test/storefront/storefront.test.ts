@@ -311,6 +311,24 @@ describe('GET /c/:creator', () => {
       expect(res.html).toMatch(new RegExp(`/buy/${tier.id}\\?price=pri_[0-9a-z]+&amp;rail=wallet`))
     })
 
+    it('speaks the visitor’s language: the switch (remembered), else the browser’s, else the creator’s', async () => {
+      const creator = await givenCreator(ctx) // zh-CN by default
+      await givenOffer(creator, { kind: 'tier', rank: 1, prices: [{ interval: 'month' }] })
+      const request = (path: string, headers: Record<string, string> = {}) =>
+        ctx.app.request(path, { headers: { accept: 'text/html', ...headers } })
+      expect(await (await request(`/c/${creator.slug}`)).text()).toContain('<html lang="zh-CN">')
+      const english = await request(`/c/${creator.slug}`, { 'accept-language': 'en-GB,en;q=0.8' })
+      expect(await english.text()).toContain('Renews monthly (card)')
+      const switched = await request(`/c/${creator.slug}?lang=en`, { 'accept-language': 'zh-CN' })
+      expect(await switched.text()).toContain('<html lang="en">')
+      const cookie = /qz_lang=en/.exec(switched.headers.get('set-cookie') ?? '')?.[0] ?? ''
+      expect(cookie).toBe('qz_lang=en')
+      // The choice sticks on later pages, over the browser's language.
+      const later = await request(`/c/${creator.slug}`, { cookie, 'accept-language': 'zh-CN' })
+      expect(await later.text()).toContain('<html lang="en">')
+      expect(await (await request('/login', { cookie })).text()).toContain('Sign in')
+    })
+
     it('renders in English for an English creator', async () => {
       const creator = await givenCreator(ctx, { locale: 'en' })
       await givenOffer(creator, {
