@@ -35,6 +35,7 @@ import { libraryRoutes } from './library/routes'
 import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
+import { assetRoutes } from './web/assets'
 import { rememberLanguage } from './web/locale'
 import { ProblemPage } from './web/problem-page'
 
@@ -76,6 +77,8 @@ export function createApp(deps: Deps) {
     if (path.startsWith('/api/v1/admin/')) return admin(c, next)
     return creator(c, next)
   })
+
+  app.route('/', assetRoutes())
 
   app.get('/healthz', async (c) => {
     await deps.db.run('select 1')

@@ -2,7 +2,7 @@
 
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
-import { css } from './styles'
+import { stylesheetPath } from './assets'
 
 export interface LayoutProps {
   title: string
@@ -22,7 +22,7 @@ export function Layout({ title, lang, description, children }: LayoutProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{title}</title>
           {description ? <meta name="description" content={description} /> : null}
-          <style>{raw(css)}</style>
+          <link rel="stylesheet" href={stylesheetPath} />
         </head>
         <body>
           <main class="page">{children}</main>

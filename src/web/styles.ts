@@ -1,6 +1,7 @@
 /**
- * The stylesheet, inlined into each page: small enough (a few KB) that a separate request would cost more
- * than it saves on a phone. Mobile-first; system fonts (PingFang / Noto for Chinese) so nothing downloads.
+ * The one stylesheet, served by the app at a content-hashed URL and cached for a year (web/assets.ts), so a
+ * member reading page after page downloads it once. Mobile-first; system fonts (PingFang / Noto for Chinese) so
+ * nothing else downloads. Budget: under 20 KB (checked by test/web/page-budget.test.ts).
  */
 export const css = `
 :root{--fg:#1d1d1f;--muted:#5b5b66;--bg:#fafaf7;--card:#fff;--line:#e3e1da;--accent:#a4321f;--accent-fg:#fff;--radius:12px}
@@ -44,4 +45,24 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertic
 .table-wrap{overflow-x:auto}
 .refusal{margin:16px 0}
 .problem .status{font-size:.9rem;color:var(--muted)}
+.notice{border-left:4px solid var(--accent);padding:6px 12px;background:var(--card)}
+.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end}
+.filters label{flex:1 1 160px}
+.timeline{padding-left:1.25em;font-size:.95rem}
+.chart{max-width:100%;height:auto}
+.chart .bar{fill:var(--accent)}
+.chart .bar.negative{fill:var(--muted)}
+.chart .axis{stroke:var(--fg)}
+.chart text{font-size:11px;fill:var(--muted)}
+.field{display:grid;gap:4px}
+.hint{font-size:.9rem}
+.check{display:flex;gap:8px;align-items:center}
+fieldset{border:1px solid var(--line);border-radius:8px;padding:8px 12px}
+.actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:.5em 0}
+.error-summary{border:2px solid #9b1c1c;border-radius:8px;padding:8px 16px;margin:12px 0;max-width:560px}
+.error-summary a{color:#9b1c1c}
+.notice{border-left:4px solid #2b7a3d;padding:4px 12px}
+.status-live{color:#2b7a3d;border-color:#2b7a3d}
+.status-archived{color:var(--muted);border-color:var(--muted)}
+textarea[aria-invalid=true],select[aria-invalid=true]{border-color:#9b1c1c}
 `
