@@ -18,6 +18,8 @@ import { billingRoutes } from './billing/routes'
 import { bookingRoutes } from './bookings/routes'
 import { catalogRoutes } from './catalog/routes'
 import { checkoutRoutes } from './checkout/routes'
+import { editorPages } from './dashboard/editor-pages'
+import { insightPages } from './dashboard/insights'
 import { dashboardPages } from './dashboard/page'
 import { dashboardRoutes } from './dashboard/routes'
 import type { Deps } from './deps'
@@ -97,6 +99,8 @@ export function createApp(deps: Deps) {
   app.route('/', signInRoutes(deps))
   app.route('/', libraryRoutes(deps))
   app.route('/', dashboardPages(deps))
+  app.route('/', editorPages(deps))
+  app.route('/', insightPages(deps))
   app.route('/', storefrontRoutes(deps))
   app.route('/', checkoutRoutes(deps))
   app.route('/', billingRoutes(deps))

@@ -80,6 +80,22 @@ export function monthStart(month: MonthKey, timeZone: string): number {
   return wall - zoneOffset(first, timeZone)
 }
 
+/**
+ * UTC ms of local midnight starting a calendar day, `YYYY-MM-DD`, or null for a day that does not exist
+ * (`2026-02-30`). Settled like `monthStart`.
+ */
+export function dayStart(date: string, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!match) return null
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const wall = Date.UTC(year, month - 1, day)
+  const check = new Date(wall)
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return null
+  const first = wall - zoneOffset(wall, timeZone)
+  return wall - zoneOffset(first, timeZone)
+}
+
 /** The month an instant falls in, in a zone. */
 export function monthOf(at: number, timeZone: string): MonthKey {
   const p = zonedParts(at, timeZone)

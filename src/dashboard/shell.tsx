@@ -60,13 +60,21 @@ export async function creatorForm(
 
 export const signInPath = (next: string) => `/login?as=creator&next=${encodeURIComponent(next)}`
 
-export type DashboardSection = 'overview' | 'offers' | 'posts' | 'members' | 'revenue' | 'settings'
+export type DashboardSection =
+  | 'overview'
+  | 'offers'
+  | 'posts'
+  | 'members'
+  | 'bookings'
+  | 'revenue'
+  | 'settings'
 
 const sections: { id: DashboardSection; path: string }[] = [
   { id: 'overview', path: '/dashboard' },
   { id: 'offers', path: '/dashboard/offers' },
   { id: 'posts', path: '/dashboard/posts' },
   { id: 'members', path: '/dashboard/members' },
+  { id: 'bookings', path: '/dashboard/bookings' },
   { id: 'revenue', path: '/dashboard/revenue' },
   { id: 'settings', path: '/dashboard/settings' },
 ]

@@ -61,7 +61,10 @@ export interface Messages {
   }
   dashboard: {
     title: string
-    sections: Record<'overview' | 'offers' | 'posts' | 'members' | 'revenue' | 'settings', string>
+    sections: Record<
+      'overview' | 'offers' | 'posts' | 'members' | 'bookings' | 'revenue' | 'settings',
+      string
+    >
     activeMembers: string
     renewalsDue: string
     churn: string
@@ -190,6 +193,7 @@ export const messages = {
         offers: '商品',
         posts: '文章',
         members: '会员',
+        bookings: '预约',
         revenue: '收入',
         settings: '设置',
       },
@@ -325,6 +329,7 @@ export const messages = {
         offers: 'Offers',
         posts: 'Posts',
         members: 'Members',
+        bookings: 'Bookings',
         revenue: 'Revenue',
         settings: 'Settings',
       },

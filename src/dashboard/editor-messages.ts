@@ -1,0 +1,338 @@
+/**
+ * Strings of the creator's editors (offers, lessons, slots, posts, settings) in the dashboard's two languages.
+ * Kept apart from web/i18n.ts, which holds the buyer-facing pages' strings. Field errors come from the shared
+ * zod schemas and verbs and stay as they are; only what the editors themselves say is translated here.
+ */
+import type { Locale, OfferKind, OfferStatus } from '../db/schema'
+
+export interface EditorMessages {
+  save: string
+  cancel: string
+  edit: string
+  remove: string
+  publish: string
+  unpublish: string
+  archive: string
+  saved: string
+  back: string
+  more: string
+  statuses: Record<OfferStatus, string>
+  errorSummary: string
+  errors: {
+    amount: string
+    wholeNumber: string
+    dateTime: string
+    slug: string
+  }
+  offers: {
+    title: string
+    empty: string
+    newKind: Record<OfferKind, string>
+    view: string
+    fields: {
+      slug: string
+      slugHint: string
+      title: string
+      description: string
+      currency: string
+      price: string
+      termDays: string
+      termDaysHint: string
+      prices: string
+      priceMonth: string
+      priceYear: string
+      pricePass: string
+      passDays: string
+      amountHint: string
+      rank: string
+      rankHint: string
+      included: string
+      noIncludable: string
+      trialDays: string
+      duration: string
+      timeZone: string
+      platform: string
+      inviteUrl: string
+      qrImageUrl: string
+      instructions: string
+      capacity: string
+    }
+    create: string
+    actions: string
+  }
+  lessons: {
+    title: string
+    empty: string
+    add: string
+    edit: string
+    body: string
+    freePreview: string
+    dripDays: string
+    dripDaysHint: string
+    moveUp: string
+    moveDown: string
+  }
+  slots: {
+    title: string
+    empty: string
+    add: string
+    start: (timeZone: string) => string
+    meetingDetails: string
+    statuses: Record<'free' | 'held' | 'booked' | 'cancelled', string>
+  }
+  posts: {
+    title: string
+    empty: string
+    create: string
+    edit: string
+    fields: {
+      title: string
+      slug: string
+      slugHint: string
+      excerpt: string
+      body: string
+      audience: string
+    }
+    everyone: string
+    tierAtLeast: (title: string, rank: number) => string
+    course: (title: string) => string
+    preview: string
+    previewHeading: string
+  }
+  settings: {
+    title: string
+    name: string
+    bio: string
+    locale: string
+    timeZone: string
+    graceDays: string
+    graceDaysHint: string
+    defaultCurrency: string
+    locales: Record<Locale, string>
+  }
+}
+
+const zhCN: EditorMessages = {
+  save: '保存',
+  cancel: '取消',
+  edit: '编辑',
+  remove: '删除',
+  publish: '发布',
+  unpublish: '下架为草稿',
+  archive: '归档',
+  saved: '已保存。',
+  back: '返回',
+  more: '更多',
+  statuses: { draft: '草稿', live: '已发布', archived: '已归档' },
+  errorSummary: '请修正以下问题：',
+  errors: {
+    amount: '请输入金额，例如 200.00',
+    wholeNumber: '请输入整数',
+    dateTime: '请选择日期和时间',
+    slug: '这个网址标识已被使用',
+  },
+  offers: {
+    title: '商品',
+    empty: '还没有商品。',
+    newKind: { tier: '新建会员等级', course: '新建课程', consultation: '新建咨询', group: '新建社群' },
+    view: '在店铺中查看',
+    fields: {
+      slug: '网址标识',
+      slugHint: '小写字母、数字和连字符，例如 writing-101',
+      title: '标题',
+      description: '介绍',
+      currency: '币种',
+      price: '价格',
+      termDays: '有效天数',
+      termDaysHint: '留空表示永久有效',
+      prices: '价格',
+      priceMonth: '月付价格',
+      priceYear: '年付价格',
+      pricePass: '通行证价格（一次付清，可用支付宝、微信支付）',
+      passDays: '通行证天数',
+      amountHint: '以元为单位，例如 200.00；留空表示不提供',
+      rank: '等级',
+      rankHint: '1 为最低；高等级包含低等级的权益',
+      included: '包含的课程和社群',
+      noIncludable: '还没有可包含的课程或社群。',
+      trialDays: '试用天数',
+      duration: '时长（分钟）',
+      timeZone: '时区',
+      platform: '平台',
+      inviteUrl: '邀请链接',
+      qrImageUrl: '二维码图片链接',
+      instructions: '入群说明',
+      capacity: '人数上限',
+    },
+    create: '创建',
+    actions: '操作',
+  },
+  lessons: {
+    title: '课时',
+    empty: '还没有课时。',
+    add: '添加课时',
+    edit: '编辑课时',
+    body: '正文',
+    freePreview: '免费试看',
+    dripDays: '解锁天数',
+    dripDaysHint: '购买后第几天开放；0 表示立即开放',
+    moveUp: '上移',
+    moveDown: '下移',
+  },
+  slots: {
+    title: '可预约时段',
+    empty: '还没有可预约时段。',
+    add: '添加时段',
+    start: (timeZone) => `开始时间（${timeZone}）`,
+    meetingDetails: '会议信息（预约后对买家可见）',
+    statuses: { free: '可预约', held: '锁定中', booked: '已预约', cancelled: '已取消' },
+  },
+  posts: {
+    title: '文章',
+    empty: '还没有文章。',
+    create: '写文章',
+    edit: '编辑文章',
+    fields: {
+      title: '标题',
+      slug: '网址标识',
+      slugHint: '留空则根据标题生成',
+      excerpt: '摘要（所有人可见）',
+      body: '正文',
+      audience: '谁可以阅读',
+    },
+    everyone: '所有人',
+    tierAtLeast: (title, rank) => `${title}（等级 ${rank}）及以上的会员`,
+    course: (title) => `课程「${title}」的学员`,
+    preview: '预览',
+    previewHeading: '预览（尚未保存）',
+  },
+  settings: {
+    title: '设置',
+    name: '名称',
+    bio: '简介',
+    locale: '页面语言',
+    timeZone: '时区',
+    graceDays: '宽限天数',
+    graceDaysHint: '续费失败后保留权益的天数（0–30）',
+    defaultCurrency: '默认币种',
+    locales: { 'zh-CN': '简体中文', en: 'English' },
+  },
+}
+
+const en: EditorMessages = {
+  save: 'Save',
+  cancel: 'Cancel',
+  edit: 'Edit',
+  remove: 'Remove',
+  publish: 'Publish',
+  unpublish: 'Unpublish',
+  archive: 'Archive',
+  saved: 'Saved.',
+  back: 'Back',
+  more: 'More',
+  statuses: { draft: 'Draft', live: 'Live', archived: 'Archived' },
+  errorSummary: 'Please correct the following:',
+  errors: {
+    amount: 'Enter an amount such as 200.00',
+    wholeNumber: 'Enter a whole number',
+    dateTime: 'Choose a date and time',
+    slug: 'This slug is already taken',
+  },
+  offers: {
+    title: 'Offers',
+    empty: 'No offers yet.',
+    newKind: {
+      tier: 'New membership tier',
+      course: 'New course',
+      consultation: 'New consultation',
+      group: 'New group',
+    },
+    view: 'View on storefront',
+    fields: {
+      slug: 'Slug',
+      slugHint: 'Lower-case letters, digits and hyphens, e.g. writing-101',
+      title: 'Title',
+      description: 'Description',
+      currency: 'Currency',
+      price: 'Price',
+      termDays: 'Days of access',
+      termDaysHint: 'Leave empty for access for good',
+      prices: 'Prices',
+      priceMonth: 'Monthly price',
+      priceYear: 'Yearly price',
+      pricePass: 'Pass price (paid once; card, Alipay or WeChat Pay)',
+      passDays: 'Pass length in days',
+      amountHint: 'In major units, e.g. 200.00; leave empty to not offer it',
+      rank: 'Rank',
+      rankHint: '1 is the lowest; a higher rank includes the lower ranks’ benefits',
+      included: 'Included courses and groups',
+      noIncludable: 'No courses or groups to include yet.',
+      trialDays: 'Trial days',
+      duration: 'Duration (minutes)',
+      timeZone: 'Time zone',
+      platform: 'Platform',
+      inviteUrl: 'Invite URL',
+      qrImageUrl: 'QR code image URL',
+      instructions: 'Joining instructions',
+      capacity: 'Capacity',
+    },
+    create: 'Create',
+    actions: 'Actions',
+  },
+  lessons: {
+    title: 'Lessons',
+    empty: 'No lessons yet.',
+    add: 'Add a lesson',
+    edit: 'Edit lesson',
+    body: 'Body',
+    freePreview: 'Free preview',
+    dripDays: 'Drip days',
+    dripDaysHint: 'Opens this many days after purchase; 0 opens at once',
+    moveUp: 'Move up',
+    moveDown: 'Move down',
+  },
+  slots: {
+    title: 'Bookable slots',
+    empty: 'No slots yet.',
+    add: 'Add a slot',
+    start: (timeZone) => `Starts at (${timeZone})`,
+    meetingDetails: 'Meeting details (shown to the buyer once booked)',
+    statuses: { free: 'Free', held: 'Held', booked: 'Booked', cancelled: 'Cancelled' },
+  },
+  posts: {
+    title: 'Posts',
+    empty: 'No posts yet.',
+    create: 'Write a post',
+    edit: 'Edit post',
+    fields: {
+      title: 'Title',
+      slug: 'Slug',
+      slugHint: 'Leave empty to derive it from the title',
+      excerpt: 'Excerpt (shown to everyone)',
+      body: 'Body',
+      audience: 'Who may read it',
+    },
+    everyone: 'Everyone',
+    tierAtLeast: (title, rank) => `Members of ${title} (rank ${rank}) and above`,
+    course: (title) => `Buyers of the course “${title}”`,
+    preview: 'Preview',
+    previewHeading: 'Preview (not saved)',
+  },
+  settings: {
+    title: 'Settings',
+    name: 'Name',
+    bio: 'Bio',
+    locale: 'Page language',
+    timeZone: 'Time zone',
+    graceDays: 'Grace days',
+    graceDaysHint: 'Days members keep access after a failed renewal (0–30)',
+    defaultCurrency: 'Default currency',
+    locales: { 'zh-CN': '简体中文', en: 'English' },
+  },
+}
+
+const editorMessages: Record<Locale, EditorMessages> = { 'zh-CN': zhCN, en }
+
+export function editorMessagesFor(locale: Locale): EditorMessages {
+  return editorMessages[locale]
+}
