@@ -90,7 +90,8 @@ const settingsValues = (page: CreatorPage): FormValues => {
   return {
     name: json.name,
     bio: json.bio,
-    locale: json.locale,
+    // The stored setting, not the language this page happens to speak (the footer switch can differ).
+    locale: page.savedLocale,
     time_zone: json.time_zone,
     grace_days: String(json.grace_days),
     default_currency: json.default_currency,

@@ -14,9 +14,13 @@ import type { Deps } from '../deps'
 import { forbidden } from '../lib/problem'
 import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
+import { chosenLocale } from '../web/locale'
 
 export interface CreatorPage {
+  /** The creator, with `locale` set to the language this page speaks (the footer switch wins). */
   creator: CreatorRow
+  /** The creator's own language setting, for the settings form. */
+  savedLocale: CreatorRow['locale']
   csrf: string
 }
 
@@ -41,7 +45,13 @@ export async function creatorPage(
     )
     .limit(1)
   if (!found) return null
-  return { creator: found.creator, csrf: await csrfToken(deps.config, session.value) }
+  // The dashboard speaks the creator's chosen language unless they flip the footer switch.
+  const locale = chosenLocale(c) ?? found.creator.locale
+  return {
+    creator: { ...found.creator, locale },
+    savedLocale: found.creator.locale,
+    csrf: await csrfToken(deps.config, session.value),
+  }
 }
 
 /** For form posts: the signed-in creator whose form carried a valid CSRF token; throws 403 otherwise. */

@@ -13,8 +13,13 @@ function asLocale(value: string | undefined): Locale | null {
   return locales.find((locale) => locale === value) ?? null
 }
 
+/** The visitor's explicit choice (the footer switch), if any. */
+export function chosenLocale(c: Context): Locale | null {
+  return asLocale(c.req.query('lang')) ?? asLocale(getCookie(c, langCookie))
+}
+
 export function pageLocale(c: Context, creatorDefault: Locale = 'zh-CN'): Locale {
-  const chosen = asLocale(c.req.query('lang')) ?? asLocale(getCookie(c, langCookie))
+  const chosen = chosenLocale(c)
   if (chosen) return chosen
   const first = (c.req.header('accept-language') ?? '').split(',')[0]?.trim().toLowerCase() ?? ''
   if (first.startsWith('en')) return 'en'

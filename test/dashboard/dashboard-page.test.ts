@@ -53,4 +53,14 @@ describe('creator dashboard by magic link', () => {
     expect((await api(ctx, 'GET', '/api/v1/creator', { headers: { cookie } })).status).toBe(401)
     expect((await ctx.app.request('/dashboard', { headers: { cookie } })).status).toBe(303)
   })
+
+  it('follows the footer language switch, while settings keep the creator’s own language', async () => {
+    await ctx.sql.execute("update creators set locale = 'zh-CN' where slug = 'writer'")
+    const { cookie } = await signIn(ctx, 'writer@example.com', 'creator')
+    expect(await (await ctx.app.request('/dashboard', { headers: { cookie } })).text()).toContain('创作者后台')
+    const english = await ctx.app.request('/dashboard?lang=en', { headers: { cookie } })
+    expect(await english.text()).toContain('Creator dashboard')
+    const settings = await ctx.app.request('/dashboard/settings?lang=en', { headers: { cookie } })
+    expect(await settings.text()).toMatch(/<option value="zh-CN" selected/)
+  })
 })
