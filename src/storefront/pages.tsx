@@ -2,6 +2,7 @@
  * The public storefront pages: a creator's live offers, and one offer. Everything a creator wrote is text, so
  * hono/jsx escapes it; descriptions go through `Paragraphs`, which never emits creator-written HTML.
  */
+import { raw } from 'hono/html'
 import { formatRange } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { type Messages, messagesFor } from '../web/i18n'
@@ -209,6 +210,12 @@ function SlotList(props: {
             <span>
               {formatRange(slot.startsAt, slot.endsAt, creator.locale, slot.timeZone)}{' '}
               <span class="muted">({slot.timeZone})</span>
+              <span
+                class="local-time muted"
+                data-start={new Date(slot.startsAt).toISOString()}
+                data-end={new Date(slot.endsAt).toISOString()}
+                data-zone={slot.timeZone}
+              />
             </span>
             <span class="buy">
               {price.rails.map((rail, index) => (
@@ -223,6 +230,16 @@ function SlotList(props: {
           </li>
         ))}
       </ul>
+      {raw(localTimeScript(creator.locale))}
     </section>
   )
+}
+
+/**
+ * Progressive enhancement: where the buyer's own time zone differs from the consultation's, each slot also shows
+ * the time in theirs ("your time"). Without JavaScript the consultation's time and zone name are still there.
+ */
+function localTimeScript(locale: string): string {
+  const label = locale === 'en' ? 'your time' : '你的时间'
+  return `<script>(()=>{const z=Intl.DateTimeFormat().resolvedOptions().timeZone;const f=new Intl.DateTimeFormat(${JSON.stringify(locale)},{month:'short',day:'numeric',weekday:'short',hour:'2-digit',minute:'2-digit',hourCycle:'h23'});const t=new Intl.DateTimeFormat(${JSON.stringify(locale)},{hour:'2-digit',minute:'2-digit',hourCycle:'h23'});for(const e of document.querySelectorAll('.local-time')){if(e.dataset.zone===z)continue;e.textContent=' · '+f.format(new Date(e.dataset.start))+'–'+t.format(new Date(e.dataset.end))+' (${label})'}})()</script>`
 }

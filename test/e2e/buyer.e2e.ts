@@ -120,6 +120,8 @@ describe('buyer journey (Chromium)', () => {
   it('books a consultation slot and sees it in the library', async () => {
     await go('/c/demo/one-on-one')
     await snap(page, 'buyer-09-slots-phone-zh')
+    // Shown in the consultation's zone, and (the buyer is in London) also in theirs.
+    expect(await page.textContent('li[data-slot] .local-time')).toContain('你的时间')
     const slotLink = await page.getAttribute('li[data-slot] a', 'href')
     expect(slotLink).toContain('slot=')
     await payAt(slotLink ?? '')

@@ -91,6 +91,8 @@ export function newContext(
   return browser.newContext({
     viewport: viewports[options.viewport ?? 'phone'],
     locale: options.locale ?? 'zh-CN',
+    // A buyer abroad: consultations are in Asia/Shanghai, so pages also show times in the buyer's zone.
+    timezoneId: 'Europe/London',
   })
 }
 
