@@ -4,9 +4,9 @@ import type { Db } from '../db/client'
 import type { auditLog } from '../db/schema'
 import { newId } from './ids'
 
-/** Who did something: a creator's API key, a signed-in creator, the operator, or the system itself. */
+/** Who did something: a creator's API key, a signed-in creator or buyer, the operator, or the system itself. */
 export interface Actor {
-  type: 'api_key' | 'creator' | 'admin' | 'system'
+  type: 'api_key' | 'creator' | 'buyer' | 'admin' | 'system'
   id: string | null
 }
 

@@ -4,10 +4,12 @@
  * subscription in Stripe's billing portal, renew a pass). One round trip: viewer, entitlements with their offers
  * and orders, subscriptions and booked consultations, all keyed by the session hash.
  */
-import { and, desc, eq, gte } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray } from 'drizzle-orm'
 import { endedReason, entitlementCounts } from '../access/access-rules'
 import { toViewer, type Viewer, viewerBuyerId, viewerQuery } from '../accounts/sessions'
+import { changeTier, type TierChangeResult } from '../billing/change-tier'
 import { accessPath } from '../billing/receipts'
+import { planTierChange } from '../billing/subscription-rules'
 import {
   buyers,
   consultationSlots,
@@ -19,7 +21,13 @@ import {
   subscriptions,
 } from '../db/schema'
 import type { Deps } from '../deps'
-import { conflict, paymentProviderUnavailable, serviceUnavailable, unauthorized } from '../lib/problem'
+import {
+  conflict,
+  notFound,
+  paymentProviderUnavailable,
+  serviceUnavailable,
+  unauthorized,
+} from '../lib/problem'
 import { dayMs } from '../lib/time'
 import type { SessionHash } from './content'
 
@@ -33,7 +41,14 @@ export interface LibraryItem {
   startsAt: number
   endsAt: number | null
   /** Card subscriptions: renews at `endsAt` unless set to cancel; a scheduled downgrade's tier. */
-  subscription: { status: string; cancelAtPeriodEnd: boolean; pendingOfferId: string | null } | null
+  subscription: {
+    id: string
+    status: string
+    cancelAtPeriodEnd: boolean
+    pendingOfferId: string | null
+    /** The creator's other live tiers it can move to: up now, down at the period end. */
+    moves: { offerId: string; title: string; when: 'now' | 'period_end' }[]
+  } | null
   openPath: string
   /** Passes (a once-paid term): buy another term, which extends from this one's end. */
   renewPath: string | null
@@ -57,6 +72,27 @@ export interface Library {
   canManageBilling: boolean
 }
 
+/** The other live tiers of a creator, each with when a move there would take effect (billing/change-tier.ts). */
+function tierMoves(
+  tiers: { id: string; title: string; rank: number | null; creatorId: string }[],
+  creatorId: string,
+  currentOfferId: string,
+): { offerId: string; title: string; when: 'now' | 'period_end' }[] {
+  const currentRank = tiers.find((tier) => tier.id === currentOfferId)?.rank ?? 0
+  return tiers
+    .filter((tier) => tier.creatorId === creatorId && tier.id !== currentOfferId)
+    .map((tier) => {
+      const change = planTierChange({
+        currentOfferId,
+        currentRank,
+        pendingOfferId: null,
+        targetOfferId: tier.id,
+        targetRank: tier.rank ?? 0,
+      })
+      return { offerId: tier.id, title: tier.title, when: change === 'downgrade' ? 'period_end' : 'now' }
+    })
+}
+
 /** Signed out, or signed in as a creator: no library. */
 export class NoBuyerSession extends Error {}
 
@@ -66,7 +102,7 @@ export async function readLibrary(
 ): Promise<Library> {
   const now = clock.now()
   const buyerId = viewerBuyerId(session, now)
-  const [viewerRows, heldRows, subscriptionRows, bookingRows, customerRows] = await db.batch([
+  const [viewerRows, heldRows, subscriptionRows, bookingRows, customerRows, tierRows] = await db.batch([
     viewerQuery(db, session, now),
     db
       .select({
@@ -115,6 +151,23 @@ export async function readLibrary(
       )
       .orderBy(consultationSlots.startsAt),
     db.select({ customer: buyers.stripeCustomerId }).from(buyers).where(eq(buyers.id, buyerId)),
+    // The live tiers of the creators this buyer subscribes to, for "change level".
+    db
+      .select({ id: offers.id, title: offers.title, rank: offers.rank, creatorId: offers.creatorId })
+      .from(offers)
+      .where(
+        and(
+          eq(offers.kind, 'tier'),
+          eq(offers.status, 'live'),
+          inArray(
+            offers.creatorId,
+            db
+              .select({ id: subscriptions.creatorId })
+              .from(subscriptions)
+              .where(eq(subscriptions.buyerId, buyerId)),
+          ),
+        ),
+      ),
   ])
   const viewer = toViewer(viewerRows)
   if (viewer?.role !== 'buyer') throw new NoBuyerSession()
@@ -147,9 +200,11 @@ export async function readLibrary(
         endsAt: entitlement.endsAt,
         subscription: subscription
           ? {
+              id: entitlement.sourceId,
               status: subscription.status,
               cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
               pendingOfferId: subscription.pendingOfferId,
+              moves: tierMoves(tierRows, entitlement.creatorId, offer.id),
             }
           : null,
         openPath: offer.kind === 'tier' ? `/c/${creator.slug}` : accessPath(offer.kind, offer.id),
@@ -190,4 +245,35 @@ export async function openBillingPortal(
       'Stripe could not open the billing portal. Please try again in a moment.',
     )
   }
+}
+
+/**
+ * The buyer moves their own card subscription to another tier of the same creator: the same verb as the
+ * creator's API (billing/change-tier.ts: up now, prorated; down at the period end), after checking that the
+ * subscription is theirs. Another buyer's subscription id answers 404, like an unknown one.
+ */
+export async function changeOwnTier(
+  deps: Pick<Deps, 'db' | 'clock' | 'stripe' | 'config' | 'logger'>,
+  session: SessionHash,
+  stripeSubscriptionId: string,
+  offerId: string,
+): Promise<TierChangeResult> {
+  const now = deps.clock.now()
+  const [own] = await deps.db
+    .select({ creatorId: subscriptions.creatorId, buyerId: subscriptions.buyerId })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.stripeSubscriptionId, stripeSubscriptionId),
+        eq(subscriptions.buyerId, viewerBuyerId(session, now)),
+      ),
+    )
+  if (!own) throw notFound('subscription', stripeSubscriptionId)
+  return changeTier(
+    deps,
+    { creatorId: own.creatorId },
+    stripeSubscriptionId,
+    { offer_id: offerId },
+    { type: 'buyer', id: own.buyerId },
+  )
 }

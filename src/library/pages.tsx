@@ -39,7 +39,17 @@ function itemLine(item: LibraryItem, locale: Locale, t: Messages): string {
   return t.library.until(date(item.endsAt))
 }
 
-export function LibraryPage({ library, locale, csrf }: { library: Library; locale: Locale; csrf: string }) {
+export function LibraryPage({
+  library,
+  locale,
+  csrf,
+  changed = false,
+}: {
+  library: Library
+  locale: Locale
+  csrf: string
+  changed?: boolean
+}) {
   const t = messagesFor(locale)
   const current = library.items.filter((item) => item.state === 'active' || item.state === 'grace')
   const past = library.items.filter((item) => item.state !== 'active' && item.state !== 'grace')
@@ -58,6 +68,22 @@ export function LibraryPage({ library, locale, csrf }: { library: Library; local
             <span class="badge">{t.library.states[item.state]}</span> {itemLine(item, locale, t)}
           </p>
           {item.subscription?.pendingOfferId ? <p class="muted">{t.library.downgrade}</p> : null}
+          {item.subscription?.moves.length && (item.state === 'active' || item.state === 'grace') ? (
+            <form method="post" action={`/me/subscriptions/${item.subscription.id}/tier`} class="stack">
+              <input type="hidden" name="csrf" value={csrf} />
+              <label for={`move-${item.entitlementId}`}>{t.library.changeLevel}</label>
+              <select id={`move-${item.entitlementId}`} name="offer_id">
+                {item.subscription.moves.map((move) => (
+                  <option value={move.offerId}>
+                    {move.title} — {move.when === 'now' ? t.library.moveNow : t.library.moveLater}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="button secondary">
+                {t.library.change}
+              </button>
+            </form>
+          ) : null}
           <p class="buy">
             {item.state === 'active' || item.state === 'grace' ? (
               <a class="button" href={item.openPath}>
@@ -80,6 +106,11 @@ export function LibraryPage({ library, locale, csrf }: { library: Library; local
         {t.auth.signedInAs(library.viewer.email)} <SignOut csrf={csrf} t={t} />
       </p>
       <h1>{t.library.title}</h1>
+      {changed ? (
+        <p class="notice" role="status">
+          {t.library.changed}
+        </p>
+      ) : null}
       {library.items.length === 0 ? <p class="muted">{t.library.empty}</p> : list(current)}
       {library.canManageBilling ? (
         <form method="post" action="/me/billing-portal">

@@ -19,7 +19,7 @@ import { forbidden, paymentRequired, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { pageLocale } from '../web/locale'
 import { completeLesson, readCourse, readPost } from './content'
-import { NoBuyerSession, openBillingPortal, readLibrary } from './library'
+import { changeOwnTier, NoBuyerSession, openBillingPortal, readLibrary } from './library'
 import { CoursePage, LessonPage, LibraryPage, PostPage } from './pages'
 
 async function sessionHash(c: Context) {
@@ -191,9 +191,15 @@ export function libraryRoutes(deps: Deps) {
               ends_at: toIso(item.endsAt),
               subscription: item.subscription
                 ? {
+                    id: item.subscription.id,
                     status: item.subscription.status,
                     cancel_at_period_end: item.subscription.cancelAtPeriodEnd,
                     pending_offer_id: item.subscription.pendingOfferId,
+                    moves: item.subscription.moves.map((move) => ({
+                      offer_id: move.offerId,
+                      title: move.title,
+                      when: move.when,
+                    })),
                   }
                 : null,
               open_url: item.openPath,
@@ -283,6 +289,7 @@ export function libraryRoutes(deps: Deps) {
             library={library}
             locale={localeOf(c)}
             csrf={await csrfToken(deps.config, session.value)}
+            changed={c.req.query('changed') === '1'}
           />,
         )
       })
@@ -292,6 +299,15 @@ export function libraryRoutes(deps: Deps) {
         if (!(await validCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)))
           throw forbidden('The form is missing its security token. Reload the page and try again.')
         return c.redirect(await openBillingPortal(deps, session.hash), 303)
+      })
+      .post('/me/subscriptions/:id/tier', async (c) => {
+        const session = await sessionFrom(c)
+        if (!session) return c.redirect('/login?next=/me', 303)
+        const form = await c.req.parseBody()
+        if (!(await validCsrf(deps.config, session.value, form.csrf)))
+          throw forbidden('The form is missing its security token. Reload the page and try again.')
+        await changeOwnTier(deps, session.hash, c.req.param('id'), String(form.offer_id ?? ''))
+        return c.redirect('/me?changed=1', 303)
       })
       .get('/c/:creator/posts/:post', async (c) => {
         const read = await readPost(deps, await sessionHash(c), {

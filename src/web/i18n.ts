@@ -95,6 +95,11 @@ export interface Messages {
     bookings: string
     meeting: string
     noMeetingDetails: string
+    changeLevel: string
+    moveNow: string
+    moveLater: string
+    change: string
+    changed: string
   }
   gate: {
     signIn: string
@@ -227,6 +232,11 @@ export const messages = {
       bookings: '已预约的咨询',
       meeting: '会议信息',
       noMeetingDetails: '创作者会另行发送会议信息。',
+      changeLevel: '更换会员等级',
+      moveNow: '立即生效，补差价',
+      moveLater: '下个周期生效',
+      change: '更换',
+      changed: '已提交更换，稍后生效的更换会显示在对应条目上。',
     },
     gate: {
       signIn: '登录后查看',
@@ -369,6 +379,11 @@ export const messages = {
       bookings: 'Your consultations',
       meeting: 'Meeting details',
       noMeetingDetails: 'The creator will send the meeting details.',
+      changeLevel: 'Change level',
+      moveNow: 'now, paying the difference',
+      moveLater: 'from the next period',
+      change: 'Change',
+      changed: 'Done. A change that waits for the next period shows on the item.',
     },
     gate: {
       signIn: 'Sign in to read this',

@@ -57,7 +57,9 @@ describe('creator dashboard by magic link', () => {
   it('follows the footer language switch, while settings keep the creator’s own language', async () => {
     await ctx.sql.execute("update creators set locale = 'zh-CN' where slug = 'writer'")
     const { cookie } = await signIn(ctx, 'writer@example.com', 'creator')
-    expect(await (await ctx.app.request('/dashboard', { headers: { cookie } })).text()).toContain('创作者后台')
+    expect(await (await ctx.app.request('/dashboard', { headers: { cookie } })).text()).toContain(
+      '创作者后台',
+    )
     const english = await ctx.app.request('/dashboard?lang=en', { headers: { cookie } })
     expect(await english.text()).toContain('Creator dashboard')
     const settings = await ctx.app.request('/dashboard/settings?lang=en', { headers: { cookie } })
