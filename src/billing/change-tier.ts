@@ -49,9 +49,6 @@ export async function changeTier(
   actor: Actor,
 ): Promise<TierChangeResult> {
   const { db, clock, logger } = deps
-  const stripe = deps.stripe
-  if (!stripe)
-    throw serviceUnavailable('Changing tiers needs Stripe, and no STRIPE_SECRET_KEY is configured.')
 
   // One round trip: our copy of the subscription, and both tiers with the target's prices.
   const [subscriptionRows, targetRows, tierRanks] = await db.batch([
@@ -78,6 +75,10 @@ export async function changeTier(
   const target = targetRows[0]
   if (target?.kind !== 'tier' || target.status !== 'live')
     throw validationFailed([{ path: 'offer_id', message: 'must be one of your live tiers' }])
+  // Only now, with the request known to be about one of this creator's subscriptions and tiers.
+  const stripe = deps.stripe
+  if (!stripe)
+    throw serviceUnavailable('Changing tiers needs Stripe, and no STRIPE_SECRET_KEY is configured.')
 
   let subscription: Stripe.Subscription
   try {
