@@ -370,6 +370,9 @@ export const entitlements = sqliteTable(
   (t) => [
     uniqueIndex('entitlements_source_idx').on(t.source, t.sourceId, t.offerId),
     index('entitlements_buyer_idx').on(t.buyerId, t.offerId),
+    // Every gated page reads one buyer's entitlements with one creator: both equalities in one index, so the
+    // read stays a seek however many members the creator has (bench: scale).
+    index('entitlements_buyer_creator_idx').on(t.buyerId, t.creatorId),
     index('entitlements_creator_idx').on(t.creatorId, t.offerId, t.state),
   ],
 )

@@ -1,0 +1,113 @@
+/**
+ * Gated read: a signed-in member reading a tier-gated post through the whole app, against a bare Hono handler
+ * on the same libSQL file that does the least the page needs: hash the cookie, ONE select of the post by slug
+ * joined with the member's live entitlement to a tier of sufficient rank, and a tiny HTML string.
+ */
+import { createClient } from '@libsql/client'
+import { Hono } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { sha256Hex } from '../src/lib/crypto'
+import { type LoadOptions, load, serveFetch } from './load'
+import { fixed, type Row } from './table'
+import { createWorld, type World } from './world'
+
+const bareQuery = `select p.title, p.body, exists (
+    select 1 from sessions s
+      join entitlements e on e.buyer_id = s.buyer_id and e.creator_id = p.creator_id
+      join offers o on o.id = e.offer_id
+    where s.id_hash = :hash and s.revoked_at is null and s.expires_at > :now and s.role = 'buyer'
+      and e.state in ('active', 'grace') and e.starts_at <= :now and (e.ends_at is null or e.ends_at > :now)
+      and o.kind = 'tier' and o.rank >= p.min_rank
+  ) as allowed
+  from posts p join creators c on c.id = p.creator_id
+  where c.slug = :creator and p.slug = :post and p.status = 'live'`
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+
+/** The baseline: what any implementation of this page must do, and nothing else. */
+export function bareGatedRead(url: string) {
+  const client = createClient({ url })
+  const app = new Hono().get('/c/:creator/posts/:post', async (c) => {
+    const cookie = getCookie(c, 'qz_session') ?? ''
+    const result = await client.execute({
+      sql: bareQuery,
+      args: {
+        hash: await sha256Hex(cookie),
+        now: Date.now(),
+        creator: c.req.param('creator'),
+        post: c.req.param('post'),
+      },
+    })
+    const row = result.rows[0]
+    if (!row) return c.text('not found', 404)
+    const title = escapeHtml(String(row.title))
+    if (!row.allowed) return c.html(`<!doctype html><title>${title}</title><p>members only</p>`, 402)
+    return c.html(
+      `<!doctype html><title>${title}</title><h1>${title}</h1><article>${escapeHtml(String(row.body))}</article>`,
+    )
+  })
+  return { app, close: () => client.close() }
+}
+
+export async function gatedReadPath(world: World) {
+  return `/c/${world.shop.creatorSlug}/posts/${world.shop.postSlug}`
+}
+
+export async function measureGatedRead(options: LoadOptions): Promise<Row[]> {
+  const world = await createWorld({ members: 1000 })
+  const bare = bareGatedRead(world.url)
+  const path = await gatedReadPath(world)
+  const request = {
+    method: 'GET' as const,
+    path,
+    headers: { cookie: world.member.cookie, accept: 'text/html' },
+  }
+  try {
+    // Both answer 200 with the body before anything is measured: a bench of refusals would prove nothing.
+    for (const fetcher of [world.app, bare.app]) {
+      const response = await fetcher.request(path, { headers: request.headers })
+      const text = await response.text()
+      if (response.status !== 200 || !text.includes('A paragraph for members only'))
+        throw new Error(`gated read answered ${response.status} without the post's body`)
+    }
+    const appSide = await serveAndLoad(world.app.fetch, request, options)
+    const bareSide = await serveAndLoad(bare.app.fetch, request, options)
+    return [
+      {
+        measure: 'gated read: requests/s (signed-in member, tier post)',
+        quanzi: fixed(appSide.requestsPerSecond),
+        baseline: fixed(bareSide.requestsPerSecond),
+        ratio: fixed(appSide.requestsPerSecond / bareSide.requestsPerSecond, 2),
+        target: 'ratio ≥ 0.7',
+        met: appSide.requestsPerSecond / bareSide.requestsPerSecond >= 0.7,
+      },
+      {
+        measure: 'gated read: p99 latency (ms)',
+        quanzi: fixed(appSide.p99, 1),
+        baseline: fixed(bareSide.p99, 1),
+        ratio: fixed(appSide.p99 / bareSide.p99, 2),
+        target: '(reported)',
+        met: null,
+      },
+    ]
+  } finally {
+    bare.close()
+    world.close()
+  }
+}
+
+async function serveAndLoad(
+  fetch: (request: Request) => Response | Promise<Response>,
+  request: { method: 'GET'; path: string; headers: Record<string, string> },
+  options: LoadOptions,
+) {
+  const served = await serveFetch(fetch)
+  try {
+    const result = await load(served.url, [request], options)
+    if (result.non2xx || result.errors)
+      throw new Error(`gated read load: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
+    return result
+  } finally {
+    await served.close()
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The Worker bundle as `npm run build:worker` writes it (wrangler dry run, minified, dist/worker): raw and gzip
+ * size of worker.js. Then cold start: the bundle in miniflare (workerd) with an in-memory D1 and the secrets,
+ * timed from `new Miniflare(...)` to the first answer of /healthz — workerd's own start-up included, since a
+ * cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer.
+ */
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { fixed, type Row } from './table'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const outDir = join(root, 'dist/worker')
+
+const secrets = {
+  ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+  SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123',
+  STRIPE_SECRET_KEY: 'sk_test_bench_0123456789abcdef',
+  STRIPE_WEBHOOK_SECRET: 'whsec_bench_0123456789abcdef',
+  MAIL_API_KEY: 're_bench_0123456789abcdef',
+  MAIL_FROM: 'quanzi <hello@example.com>',
+  PUBLIC_URL: 'https://quanzi.test',
+}
+
+export async function measureWorker(coldStarts: number): Promise<Row[]> {
+  await promisify(execFile)('npm', ['run', '--silent', 'build:worker'], {
+    cwd: root,
+    // No telemetry, no update check, no prompt: the dry run must not need the network.
+    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
+    timeout: 120_000,
+  })
+  const bundle = await readFile(join(outDir, 'worker.js'))
+  const gzip = gzipSync(bundle).length
+  const times: number[] = []
+  for (let i = 0; i < coldStarts; i++) times.push(await coldStart())
+  times.sort((a, b) => a - b)
+  const median = times[Math.floor(times.length / 2)] ?? Number.NaN
+  return [
+    {
+      measure: 'Worker bundle dist/worker/worker.js, raw (KiB)',
+      quanzi: fixed(bundle.length / 1024),
+      target: '(reported)',
+      met: null,
+    },
+    {
+      measure: 'Worker bundle, gzip (KiB, zlib default level)',
+      quanzi: fixed(gzip / 1024),
+      target: '≤ 120',
+      met: gzip / 1024 <= 120,
+    },
+    {
+      measure: `cold start in miniflare: new Miniflare → first /healthz (ms, median of ${coldStarts})`,
+      quanzi: fixed(median),
+      target: '(reported)',
+      met: null,
+    },
+  ]
+}
+
+async function coldStart(): Promise<number> {
+  // Loaded here, not at the top: wrangler and miniflare are large and only this scenario needs them.
+  const [{ Miniflare }, { unstable_readConfig }] = await Promise.all([
+    import('miniflare'),
+    import('wrangler'),
+  ])
+  const config = unstable_readConfig({ config: join(root, 'wrangler.toml') })
+  const d1 = config.d1_databases[0]
+  if (!d1?.database_id) throw new Error('wrangler.toml declares no D1 database')
+  const started = performance.now()
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outDir, 'worker.js'),
+    modulesRoot: outDir,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    d1Databases: { [d1.binding]: d1.database_id },
+    bindings: { ...(config.vars as Record<string, string>), ...secrets },
+  })
+  try {
+    const response = await mf.dispatchFetch('http://localhost/healthz')
+    await response.text()
+    const elapsed = performance.now() - started
+    if (response.status !== 200) throw new Error(`/healthz answered ${response.status} in workerd`)
+    return elapsed
+  } finally {
+    await mf.dispose()
+  }
+}

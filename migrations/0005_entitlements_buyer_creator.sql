@@ -1,0 +1,1 @@
+CREATE INDEX `entitlements_buyer_creator_idx` ON `entitlements` (`buyer_id`,`creator_id`);
