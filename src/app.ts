@@ -22,6 +22,7 @@ import { editorPages } from './dashboard/editor-pages'
 import { insightPages } from './dashboard/insights'
 import { dashboardPages } from './dashboard/page'
 import { dashboardRoutes } from './dashboard/routes'
+import { databaseUnavailable } from './db/errors'
 import type { Deps } from './deps'
 import { groupRoutes } from './groups/routes'
 import { validationHook } from './lib/openapi'
@@ -31,6 +32,7 @@ import {
   Problem,
   payloadTooLarge,
   problemContentType,
+  serviceUnavailable,
   unsupportedMediaType,
 } from './lib/problem'
 import { libraryRoutes } from './library/routes'
@@ -142,6 +144,16 @@ export function createApp(deps: Deps) {
       if (error.status === 413) return renderProblem(c, payloadTooLarge(maxBody))
       if (error.status < 500)
         return renderProblem(c, new Problem(error.status, 'http-error', 'Request refused', error.message))
+    }
+    if (databaseUnavailable(error)) {
+      // An outage, not a bug: each write is one atomic batch, so a retry (the browser's, Stripe's) succeeds
+      // once the database is back. 503 + Retry-After says exactly that; a 500 would say "our fault, don't".
+      deps.logger.error('database unavailable', { requestId: c.var.requestId, path: c.req.path, error })
+      const problem = serviceUnavailable(
+        'The database cannot be reached right now. Please try again in a moment.',
+      )
+      problem.headers['Retry-After'] = '5'
+      return renderProblem(c, problem)
     }
     deps.logger.error('unhandled error', {
       requestId: c.var.requestId,

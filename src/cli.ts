@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<unknown> {
     if (command === 'reconcile') {
       if (!config.STRIPE_SECRET_KEY)
         throw new Problem(400, 'usage', 'Stripe not configured', 'Set STRIPE_SECRET_KEY.')
-      return reconcile({
+      // Awaited here, inside the try: the finally below closes the database client.
+      return await reconcile({
         db: dbFromLibsql(client),
         config,
         clock: systemClock,

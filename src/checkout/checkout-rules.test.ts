@@ -57,7 +57,7 @@ describe('sessionParams', () => {
     expect(params.payment_method_options).toEqual({ wechat_pay: { client: 'web' } })
     expect(params).not.toHaveProperty('payment_method_types')
     expect(params.payment_intent_data?.metadata).toMatchObject({ order_id: 'ord_1', price_id: 'pri_p' })
-    expect(params.expires_at).toBe(Math.floor(base.now / 1000) + 30 * 60)
+    expect(params.expires_at).toBe(Math.floor(base.now / 1000) + 31 * 60)
     expect(params.locale).toBe('zh')
   })
 

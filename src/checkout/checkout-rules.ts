@@ -15,8 +15,12 @@ import { badRequest, Problem } from '../lib/problem'
 
 export type Rail = 'card' | 'wallet'
 
-/** How long a checkout (and the slot it holds) stays open: Stripe's minimum session lifetime. */
-export const checkoutTtlMs = 30 * 60_000
+/**
+ * How long a checkout (and the slot it holds) stays open: Stripe's minimum session lifetime of 30 minutes,
+ * counted from when Stripe creates the session, plus a minute for the request's way there and clock skew.
+ * Asking for exactly 30 minutes from our clock can be refused as "less than 30 minutes".
+ */
+export const checkoutTtlMs = 31 * 60_000
 
 export interface PriceRow {
   id: string

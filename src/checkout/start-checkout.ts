@@ -151,7 +151,9 @@ export async function startCheckout(
         slotId: slot?.id,
       }),
       // One key per attempt (per order): a network retry by the SDK cannot create a second session.
-      { idempotencyKey: `checkout-${orderId}` },
+      // A buyer is waiting on this redirect: a hung Stripe must fail within seconds (two tries of 4 s),
+      // not after the client's default three tries of 8 s.
+      { idempotencyKey: `checkout-${orderId}`, timeout: 4_000, maxNetworkRetries: 1 },
     )
     if (!session.url) throw new Error(`Stripe returned session ${session.id} without a url`)
     return { url: session.url, orderId }

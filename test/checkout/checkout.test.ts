@@ -94,7 +94,7 @@ describe('GET /buy/:offerId', () => {
     expect(fake.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(1)
     expect(await countRows(ctx, 'orders')).toBe(1)
     const held = await ctx.sql.execute('select status, hold_expires_at from consultation_slots')
-    expect(held.rows[0]).toMatchObject({ status: 'held', hold_expires_at: ctx.clock.now() + 30 * 60_000 })
+    expect(held.rows[0]).toMatchObject({ status: 'held', hold_expires_at: ctx.clock.now() + 31 * 60_000 })
   })
 
   it('answers 502 when Stripe fails, closing the order and freeing the slot', async () => {
@@ -105,7 +105,8 @@ describe('GET /buy/:offerId', () => {
         body: { slots: [{ starts_at: new Date(ctx.clock.now() + dayMs).toISOString() }] },
       })
     ).body.data[0]
-    fake.failNext(1, 500)
+    // Checkout tries twice (one retry of its own), so both attempts fail.
+    fake.failNext(2, 500)
     const res = await buy(`/buy/${consultation.id}?slot=${slot.id}`)
     expect(res.status).toBe(502)
     expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('failed')

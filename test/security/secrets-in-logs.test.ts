@@ -28,7 +28,7 @@ beforeAll(async () => {
   const course = (await api(ctx, 'POST', '/api/v1/offers', { key, body: courseBody({ status: 'live' }) }))
     .body
   // Stripe failing at checkout start (logged as an error), then succeeding, then a refund that Stripe refuses.
-  fake.failNext(1, 500)
+  fake.failNext(2, 500) // checkout tries twice
   expect((await ctx.app.request(`/buy/${course.id}`)).status).toBe(502)
   const response = await ctx.app.request(`/buy/${course.id}`)
   await deliverToApp(payments, fake.completeSession(sessionIdOf(response), { email: 'reader@example.com' }))
