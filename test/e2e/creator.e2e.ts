@@ -118,4 +118,25 @@ describe('creator journey (Chromium)', () => {
     }
     expect(problems).toEqual([])
   })
+
+  it('renders the dashboard at phone width and in both languages', async () => {
+    const phone = await creator
+      .context()
+      .browser()
+      ?.newContext({
+        viewport: { width: 390, height: 844 },
+        storageState: await creator.context().storageState(),
+      })
+    const tab = await phone?.newPage()
+    if (!tab) throw new Error('no browser')
+    for (const lang of ['zh-CN', 'en'] as const) {
+      for (const path of ['/dashboard', '/dashboard/offers', '/dashboard/revenue', '/dashboard/members']) {
+        const response = await tab.goto(`${app.url}${path}?lang=${lang}`)
+        expect(response?.status(), `${path} ${lang}`).toBe(200)
+        expect(await tab.getAttribute('html', 'lang')).toBe(lang)
+        await snap(tab, `creator-page${path.replaceAll('/', '-')}-phone-${lang === 'en' ? 'en' : 'zh'}`)
+      }
+    }
+    await phone?.close()
+  })
 })
