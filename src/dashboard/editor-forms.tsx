@@ -132,11 +132,13 @@ export function schemaErrors(
   error: z.ZodError,
   fieldOf: (path: string) => string,
   errors: FieldErrors,
+  m: EditorMessages,
 ): FieldErrors {
   const before = new Set(Object.keys(errors))
   for (const issue of error.issues) {
     const field = fieldOf(issue.path.map(String).join('.'))
-    if (!before.has(field)) addError(errors, field, issue.message)
+    // The page's language, not the schema's English (zod issues carry the code and limits to say it with).
+    if (!before.has(field)) addError(errors, field, m.issue(issue as Parameters<EditorMessages['issue']>[0]))
   }
   return errors
 }

@@ -5,7 +5,19 @@
  */
 import type { Locale, OfferKind, OfferStatus } from '../db/schema'
 
+/** The parts of a zod issue a field message is written from. */
+export interface FieldIssue {
+  code: string
+  message: string
+  origin?: string | undefined
+  expected?: string | undefined
+  minimum?: number | bigint | undefined
+  maximum?: number | bigint | undefined
+}
+
 export interface EditorMessages {
+  /** A validation problem with a field, in this language (the schemas' own texts are English). */
+  issue: (issue: FieldIssue) => string
   save: string
   cancel: string
   edit: string
@@ -113,6 +125,25 @@ export interface EditorMessages {
 }
 
 const zhCN: EditorMessages = {
+  issue: (issue) => {
+    const size = issue.origin === 'string' ? '个字符' : ''
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.expected === 'number' || issue.expected === 'int' ? '请输入数字' : '格式不正确'
+      case 'too_small':
+        return issue.origin === 'string' && Number(issue.minimum) === 1
+          ? '必填'
+          : `不能少于 ${String(issue.minimum)}${size}`
+      case 'too_big':
+        return `不能多于 ${String(issue.maximum)}${size}`
+      case 'invalid_format':
+        return '格式不正确'
+      case 'invalid_value':
+        return '请选择一个有效的选项'
+      default:
+        return '输入无效'
+    }
+  },
   save: '保存',
   cancel: '取消',
   edit: '编辑',
@@ -220,6 +251,7 @@ const zhCN: EditorMessages = {
 }
 
 const en: EditorMessages = {
+  issue: (issue) => issue.message,
   save: 'Save',
   cancel: 'Cancel',
   edit: 'Edit',

@@ -57,7 +57,7 @@ function parseLesson(values: FormValues, m: EditorMessages) {
     free_preview: fieldValue(values, 'free_preview') === '1',
     drip_days: drip_days ?? 0,
   })
-  if (!parsed.success) return { input: null, errors: schemaErrors(parsed.error, (path) => path, errors) }
+  if (!parsed.success) return { input: null, errors: schemaErrors(parsed.error, (path) => path, errors, m) }
   return hasErrors(errors) ? { input: null, errors } : { input: parsed.data, errors: null }
 }
 

@@ -155,7 +155,7 @@ export function parseCreateOffer(
   const { fields, sent, errors } = readOfferForm(kind, values, m)
   const parsed = createOfferSchema.safeParse({ kind, ...fields })
   if (!parsed.success)
-    return { input: null, errors: schemaErrors(parsed.error, offerFieldOf(kind, sent), errors) }
+    return { input: null, errors: schemaErrors(parsed.error, offerFieldOf(kind, sent), errors, m) }
   return Object.keys(errors).length ? { input: null, errors } : { input: parsed.data, errors: null }
 }
 
@@ -168,7 +168,7 @@ export function parseUpdateOffer(
   const { fields, sent, errors } = readOfferForm(kind, values, m)
   const parsed = updateOfferSchema.safeParse(fields)
   if (!parsed.success)
-    return { input: null, errors: schemaErrors(parsed.error, offerFieldOf(kind, sent), errors) }
+    return { input: null, errors: schemaErrors(parsed.error, offerFieldOf(kind, sent), errors, m) }
   return Object.keys(errors).length ? { input: null, errors } : { input: parsed.data, errors: null }
 }
 

@@ -284,7 +284,13 @@ export function postPages(deps: Deps) {
         return render(
           c,
           page,
-          { post: null, state: formState(form, schemaErrors(parsed.error, postFieldOf, {})) },
+          {
+            post: null,
+            state: formState(
+              form,
+              schemaErrors(parsed.error, postFieldOf, {}, editorMessagesFor(page.creator.locale)),
+            ),
+          },
           422,
         )
       try {
@@ -316,7 +322,13 @@ export function postPages(deps: Deps) {
         return render(
           c,
           page,
-          { post, state: formState(form, schemaErrors(parsed.error, postFieldOf, {})) },
+          {
+            post,
+            state: formState(
+              form,
+              schemaErrors(parsed.error, postFieldOf, {}, editorMessagesFor(page.creator.locale)),
+            ),
+          },
           422,
         )
       try {

@@ -127,7 +127,7 @@ export function settingsPage(deps: Deps) {
         grace_days,
       })
       if (!parsed.success || hasErrors(errors)) {
-        const all = parsed.success ? errors : schemaErrors(parsed.error, (field) => field, errors)
+        const all = parsed.success ? errors : schemaErrors(parsed.error, (field) => field, errors, m)
         return c.html(<SettingsPage page={page} state={formState(form, all)} saved={false} />, 422)
       }
       await updateCreator(deps, page.creator, parsed.data, creatorActor(page))

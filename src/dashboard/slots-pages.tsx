@@ -104,7 +104,7 @@ export function slotPages(deps: Deps) {
           },
         ],
       })
-      if (!parsed.success) return rerender(schemaErrors(parsed.error, slotFieldOf, errors), 422)
+      if (!parsed.success) return rerender(schemaErrors(parsed.error, slotFieldOf, errors, m), 422)
       if (startsAt === null) return rerender(errors, 422)
       try {
         await addSlots(deps, { creatorId: page.creator.id }, offer.id, parsed.data, creatorActor(page))

@@ -122,4 +122,24 @@ describe('post editor', () => {
     const row = await editor.ctx.sql.execute('select audience, min_rank from posts')
     expect(row.rows[0]).toMatchObject({ audience: 'tier', min_rank: 2 })
   })
+
+  it('says what is wrong with a field in the page’s language', async () => {
+    const chinese = await newEditor({ locale: 'zh-CN' })
+    const refused = await chinese.submit('/dashboard/posts/new', '/dashboard/posts', {
+      title: '',
+      audience: 'everyone',
+      body: 'B',
+      intent: 'save',
+    })
+    expect(refused.status).toBe(422)
+    expect(refused.html).toMatch(/id="f-title-error"[^>]*>[^<]*必填/)
+    const english = await newEditor({ locale: 'en' })
+    const again = await english.submit('/dashboard/posts/new', '/dashboard/posts', {
+      title: '',
+      audience: 'everyone',
+      body: 'B',
+      intent: 'save',
+    })
+    expect(again.html).not.toContain('必填')
+  })
 })
