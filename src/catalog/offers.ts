@@ -361,9 +361,16 @@ export async function updateOffer(
   }
 
   if (input.group && current.group) {
+    const url = input.group.invite_url !== undefined ? input.group.invite_url : current.group.inviteUrl
+    const qr = input.group.qr_image_url !== undefined ? input.group.qr_image_url : current.group.qrImageUrl
     const inviteChanged =
       (input.group.invite_url !== undefined && input.group.invite_url !== current.group.inviteUrl) ||
-      (input.group.qr_image_url !== undefined && input.group.qr_image_url !== current.group.qrImageUrl)
+      (input.group.qr_image_url !== undefined && input.group.qr_image_url !== current.group.qrImageUrl) ||
+      // A group joined by instructions alone (no link, no QR): new instructions are the new invite.
+      (!url &&
+        !qr &&
+        input.group.instructions !== undefined &&
+        input.group.instructions !== current.group.instructions)
     statements.push(
       db
         .update(groups)

@@ -155,6 +155,33 @@ describe('reveal: happy', () => {
   })
 })
 
+describe('reveal: instructions-only groups', () => {
+  it('counts new joining instructions as a rotation when the group has no link or QR code', async () => {
+    const group = await liveOffer(
+      g,
+      groupBody({ group: { platform: 'wechat', instructions: 'Add the assistant: quanzi-helper-1' } }),
+    )
+    g.ctx.clock.advance(dayMs)
+    const changed = await api(g.ctx, 'PATCH', `/api/v1/offers/${group.id}`, {
+      key: g.creator.key,
+      body: { group: { instructions: 'Add the assistant: quanzi-helper-2' } },
+    })
+    expect(changed.status).toBe(200)
+    expect(changed.body.group.rotated_at).toBe(new Date(g.ctx.clock.now()).toISOString())
+    // With a link, instructions are only commentary: editing them is not a rotation.
+    const linked = await liveOffer(
+      g,
+      groupBody({ slug: 'linked', group: { ...telegram, instructions: 'Be kind' } }),
+    )
+    g.ctx.clock.advance(dayMs)
+    const edited = await api(g.ctx, 'PATCH', `/api/v1/offers/${linked.id}`, {
+      key: g.creator.key,
+      body: { group: { instructions: 'Be kind, always' } },
+    })
+    expect(edited.body.group.rotated_at).toBe(linked.group.rotated_at)
+  })
+})
+
 describe('reveal: capacity', () => {
   it('lets exactly one of two entitled buyers in when both read the last seat as free', async () => {
     const group = await liveOffer(g, groupBody({ group: { ...telegram, capacity: 1 } }))
