@@ -84,3 +84,13 @@ export async function validCsrf(
   if (typeof token !== 'string' || token.length > 100) return false
   return timingSafeEqual(token, await csrfToken(config, sessionValue))
 }
+
+/** Refuses (403) a signed-in form post whose CSRF token is missing or not this session's. */
+export async function requireCsrf(
+  config: Deps['config'],
+  sessionValue: string,
+  token: unknown,
+): Promise<void> {
+  if (!(await validCsrf(config, sessionValue, token)))
+    throw forbidden('The form is missing its security token. Reload the page and try again.')
+}

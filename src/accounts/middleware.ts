@@ -1,15 +1,13 @@
 /** Authentication middleware for the JSON API: a creator's API key, or the operator's admin token. */
 
-import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
-import { creators, sessions } from '../db/schema'
 import type { Deps } from '../deps'
 import { timingSafeEqual } from '../lib/crypto'
 import { unauthorized } from '../lib/problem'
 import { authenticateApiKey, bearerToken } from './api-keys'
 import { requireSameOriginForCookies } from './csrf'
-import { sessionFrom } from './sessions'
+import { sessionCreator, sessionFrom } from './sessions'
 
 /**
  * Requires `Authorization: Bearer qz_…` and puts its creator on `c.var.creator`. Unknown, revoked or missing
@@ -38,23 +36,10 @@ export function requireCreator(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Mid
   return async function requireCreatorMiddleware(c, next) {
     const session = c.req.header('authorization') ? null : await sessionFrom(c)
     if (!session) return byKey(c, next)
-    const now = deps.clock.now()
-    const [found] = await deps.db
-      .select({ creator: creators })
-      .from(sessions)
-      .innerJoin(creators, eq(creators.id, sessions.creatorId))
-      .where(
-        and(
-          eq(sessions.idHash, session.hash),
-          eq(sessions.role, 'creator'),
-          isNull(sessions.revokedAt),
-          gt(sessions.expiresAt, now),
-        ),
-      )
-      .limit(1)
-    if (!found) return byKey(c, next)
-    c.set('creator', found.creator)
-    c.set('actor', { type: 'creator', id: found.creator.id })
+    const creator = await sessionCreator(deps, session.hash)
+    if (!creator) return byKey(c, next)
+    c.set('creator', creator)
+    c.set('actor', { type: 'creator', id: creator.id })
     return sameSite(c, next)
   }
 }

@@ -8,6 +8,7 @@ import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
+import type { CreatorRow } from '../app-env'
 import { buyers, creators, sessions } from '../db/schema'
 import type { Deps } from '../deps'
 import { randomToken, sha256Hex } from '../lib/crypto'
@@ -98,6 +99,20 @@ export function toViewer(rows: ViewerRow[]): Viewer | null {
       name: row.creatorName ?? '',
     }
   return null
+}
+
+/** The creator a live creator session belongs to (the whole row), or null. One query. */
+export async function sessionCreator(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  hash: string,
+): Promise<CreatorRow | null> {
+  const [found] = await db
+    .select({ creator: creators })
+    .from(sessions)
+    .innerJoin(creators, eq(creators.id, sessions.creatorId))
+    .where(and(liveSession(hash, clock.now()), eq(sessions.role, 'creator')))
+    .limit(1)
+  return found?.creator ?? null
 }
 
 /** Reads the viewer alone (one round trip), for pages that need nothing else from the database. */

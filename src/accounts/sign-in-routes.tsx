@@ -8,12 +8,11 @@ import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
-import { forbidden } from '../lib/problem'
 import { dispatchAfterResponse } from '../mail/outbox'
 import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
 import { pageLocale } from '../web/locale'
-import { validCsrf } from './csrf'
+import { requireCsrf } from './csrf'
 import { clearSessionCookie, revokeSession, sessionFrom, setSessionCookie } from './sessions'
 import { type Role, requestSignIn, safeNext, verifySignIn } from './sign-in'
 
@@ -167,8 +166,7 @@ export function signInRoutes(deps: Deps) {
       const form = await c.req.parseBody()
       const session = await sessionFrom(c)
       if (session) {
-        if (!(await validCsrf(deps.config, session.value, form.csrf)))
-          throw forbidden('The sign-out form is missing its security token. Reload the page and try again.')
+        await requireCsrf(deps.config, session.value, form.csrf)
         await revokeSession(deps, session.hash)
       }
       clearSessionCookie(c)

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, problemSchema, validationHook } from '../lib/openapi'
+import { errorResponses, jsonBody, jsonResponse, stripeResponses, validationHook } from '../lib/openapi'
 import {
   bookingPageSchema,
   cancelBookingInput,
@@ -13,10 +13,6 @@ import {
 import { cancelBooking, listBookings } from './bookings'
 
 const security = [{ bearerAuth: [] }]
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problemSchema } },
-})
 
 const routes = {
   list: createRoute({
@@ -38,8 +34,7 @@ const routes = {
     responses: {
       200: jsonResponse(cancelledBookingSchema, 'Refund accepted by Stripe; the slot is free'),
       ...errorResponses(400, 401, 404, 409, 413, 415, 422),
-      502: problem('Stripe refused or failed; the booking stands'),
-      503: problem('Stripe is not configured'),
+      ...stripeResponses('the booking stands'),
     },
   }),
 }

@@ -8,10 +8,12 @@
  */
 import type { Context } from 'hono'
 import type { z } from 'zod'
+import type { OfferJson } from '../catalog/offer-schemas'
+import { getOffer } from '../catalog/offers'
 import type { Deps } from '../deps'
 import type { Actor } from '../lib/audit'
 import { currencyExponents, isCurrency } from '../lib/money'
-import { Problem } from '../lib/problem'
+import { notFound, Problem } from '../lib/problem'
 import type { EditorMessages } from './editor-messages'
 import { type CreatorPage, creatorForm, creatorPage, signInPath } from './shell'
 
@@ -51,11 +53,7 @@ export function fieldValues(values: FormValues, name: string): string[] {
 export const creatorActor = (page: CreatorPage): Actor => ({ type: 'creator', id: page.creator.id })
 
 /** The signed-in creator for a page view, or null (the caller redirects to the sign-in). */
-export async function editorPage(deps: Pick<Deps, 'db' | 'clock' | 'config'>, c: Context) {
-  const page = await creatorPage(deps, c)
-  if (page) c.header('Cache-Control', 'private, no-store')
-  return page
-}
+export const editorPage = creatorPage
 
 /**
  * A posted form and its signed-in creator, after the CSRF token check (403 without a valid token); null when
@@ -73,7 +71,6 @@ export async function editorForm(
       form[name] = value.filter((item): item is string => typeof item === 'string')
   }
   const page = await creatorForm(deps, c, form)
-  if (page) c.header('Cache-Control', 'private, no-store')
   return page ? { page, form } : null
 }
 
@@ -378,4 +375,16 @@ export function Saved(props: { show: boolean; m: EditorMessages }) {
       {props.m.saved}
     </p>
   ) : null
+}
+
+/** This creator's offer of one kind, or 404 (also for another kind: only a course has lessons, …). */
+export async function ownOffer(
+  deps: Pick<Deps, 'db'>,
+  page: CreatorPage,
+  offerId: string,
+  kind: OfferJson['kind'],
+): Promise<OfferJson> {
+  const offer = await getOffer(deps, { creatorId: page.creator.id }, offerId)
+  if (offer.kind !== kind) throw notFound(kind, offerId)
+  return offer
 }

@@ -5,14 +5,11 @@
 import type { Context } from 'hono'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
+import { formatDateTime } from '../lib/dates'
 import { Problem } from '../lib/problem'
+import { editorForm } from './editor-forms'
 import { type InsightMessages, isNoticeKey, type NoticeKey } from './insights-messages'
-import { type CreatorPage, creatorForm, signInPath } from './shell'
-
-/** `26 Nov 2026, 20:00` in a zone: when something happened, to the minute. */
-export function formatDateTime(ms: number, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms)
-}
+import { type CreatorPage, signInPath } from './shell'
 
 /** An ISO string from the verbs as a readable time, or null. */
 export function formatIso(iso: string | null, locale: Locale, timeZone: string): string | null {
@@ -35,9 +32,7 @@ export async function creatorFormPost(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   c: Context,
 ): Promise<{ page: CreatorPage; form: Record<string, unknown> } | { redirect: string }> {
-  const form = await c.req.parseBody()
-  const page = await creatorForm(deps, c, form)
-  return page ? { page, form } : { redirect: signInPath(c.req.path) }
+  return (await editorForm(deps, c)) ?? { redirect: signInPath(c.req.path) }
 }
 
 /**

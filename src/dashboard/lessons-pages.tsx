@@ -5,15 +5,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { addLesson, getLesson, removeLesson, updateLesson } from '../catalog/lessons'
-import {
-  type LessonJson,
-  lessonInputSchema,
-  lessonUpdateSchema,
-  type OfferJson,
-} from '../catalog/offer-schemas'
-import { getOffer } from '../catalog/offers'
+import { type LessonJson, lessonInputSchema, lessonUpdateSchema } from '../catalog/offer-schemas'
 import type { Deps } from '../deps'
-import { notFound } from '../lib/problem'
 import {
   CheckboxField,
   Csrf,
@@ -28,6 +21,7 @@ import {
   fieldValue,
   formState,
   hasErrors,
+  ownOffer,
   readWholeNumbers,
   schemaErrors,
   TextAreaField,
@@ -107,19 +101,12 @@ function LessonPage(props: {
   )
 }
 
-/** This creator's course, or 404 (also for another kind: only a course has lessons to add). */
-async function ownCourse(deps: Deps, page: CreatorPage, offerId: string): Promise<OfferJson> {
-  const offer = await getOffer(deps, { creatorId: page.creator.id }, offerId)
-  if (offer.kind !== 'course') throw notFound('course', offerId)
-  return offer
-}
-
 export function lessonPages(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/dashboard/offers/:id/lessons/new', async (c) => {
       const page = await editorPage(deps, c)
       if (!page) return toSignIn(c, c.req.path)
-      const offer = await ownCourse(deps, page, c.req.param('id'))
+      const offer = await ownOffer(deps, page, c.req.param('id'), 'course')
       const m = editorMessagesFor(page.creator.locale)
       return c.html(
         <LessonPage
@@ -139,7 +126,7 @@ export function lessonPages(deps: Deps) {
       const offerId = c.req.param('id')
       const m = editorMessagesFor(page.creator.locale)
       const rerender = async (errors: FieldErrors, status: 409 | 422) => {
-        const offer = await ownCourse(deps, page, offerId)
+        const offer = await ownOffer(deps, page, offerId, 'course')
         return c.html(
           <LessonPage
             page={page}

@@ -3,15 +3,12 @@
  * navigation bar, sign-out, and the CSRF token its forms carry. A page handler calls `creatorPage(deps, c)`:
  * null means "not signed in as a creator" and the handler redirects to the creator sign-in.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
-import { csrfToken, validCsrf } from '../accounts/csrf'
-import { sessionFrom } from '../accounts/sessions'
+import { csrfToken, requireCsrf } from '../accounts/csrf'
+import { sessionCreator, sessionFrom } from '../accounts/sessions'
 import type { CreatorRow } from '../app-env'
-import { creators, sessions } from '../db/schema'
 import type { Deps } from '../deps'
-import { forbidden } from '../lib/problem'
 import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
 import { chosenLocale } from '../web/locale'
@@ -31,25 +28,15 @@ export async function creatorPage(
 ): Promise<CreatorPage | null> {
   const session = await sessionFrom(c)
   if (!session) return null
-  const [found] = await deps.db
-    .select({ creator: creators })
-    .from(sessions)
-    .innerJoin(creators, eq(creators.id, sessions.creatorId))
-    .where(
-      and(
-        eq(sessions.idHash, session.hash),
-        eq(sessions.role, 'creator'),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, deps.clock.now()),
-      ),
-    )
-    .limit(1)
-  if (!found) return null
+  const creator = await sessionCreator(deps, session.hash)
+  if (!creator) return null
+  // Signed-in pages are private: never cached by a browser or a proxy.
+  c.header('Cache-Control', 'private, no-store')
   // The dashboard speaks the creator's chosen language unless they flip the footer switch.
-  const locale = chosenLocale(c) ?? found.creator.locale
+  const locale = chosenLocale(c) ?? creator.locale
   return {
-    creator: { ...found.creator, locale },
-    savedLocale: found.creator.locale,
+    creator: { ...creator, locale },
+    savedLocale: creator.locale,
     csrf: await csrfToken(deps.config, session.value),
   }
 }
@@ -60,11 +47,10 @@ export async function creatorForm(
   c: Context,
   form: Record<string, unknown>,
 ): Promise<CreatorPage | null> {
-  const page = await creatorPage(deps, c)
-  if (!page) return null
   const session = await sessionFrom(c)
-  if (!session || !(await validCsrf(deps.config, session.value, form.csrf)))
-    throw forbidden('The form is missing its security token. Reload the page and try again.')
+  const page = session ? await creatorPage(deps, c) : null
+  if (!session || !page) return null
+  await requireCsrf(deps.config, session.value, form.csrf)
   return page
 }
 

@@ -6,10 +6,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { createSlotsSchema, type OfferJson } from '../catalog/offer-schemas'
-import { getOffer } from '../catalog/offers'
 import { addSlots, getSlot, removeSlot } from '../catalog/slots'
 import type { Deps } from '../deps'
-import { notFound } from '../lib/problem'
 import {
   addError,
   Csrf,
@@ -22,6 +20,7 @@ import {
   type FormState,
   fieldValue,
   formState,
+  ownOffer,
   schemaErrors,
   TextAreaField,
   toSignIn,
@@ -70,18 +69,12 @@ function NewSlotPage(props: { page: CreatorPage; offer: OfferJson; state: FormSt
   )
 }
 
-async function ownConsultation(deps: Deps, page: CreatorPage, offerId: string): Promise<OfferJson> {
-  const offer = await getOffer(deps, { creatorId: page.creator.id }, offerId)
-  if (offer.kind !== 'consultation') throw notFound('consultation', offerId)
-  return offer
-}
-
 export function slotPages(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/dashboard/offers/:id/slots/new', async (c) => {
       const page = await editorPage(deps, c)
       if (!page) return toSignIn(c, c.req.path)
-      const offer = await ownConsultation(deps, page, c.req.param('id'))
+      const offer = await ownOffer(deps, page, c.req.param('id'), 'consultation')
       const m = editorMessagesFor(page.creator.locale)
       return c.html(<NewSlotPage page={page} offer={offer} state={formState()} m={m} />)
     })
@@ -89,7 +82,7 @@ export function slotPages(deps: Deps) {
       const posted = await editorForm(deps, c)
       if (!posted) return toSignIn(c, c.req.path)
       const { page, form } = posted
-      const offer = await ownConsultation(deps, page, c.req.param('id'))
+      const offer = await ownOffer(deps, page, c.req.param('id'), 'consultation')
       const m = editorMessagesFor(page.creator.locale)
       const rerender = (errors: FieldErrors, status: 409 | 422) =>
         c.html(<NewSlotPage page={page} offer={offer} state={formState(form, errors)} m={m} />, status)

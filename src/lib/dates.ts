@@ -35,3 +35,8 @@ export function formatRange(start: number, end: number, locale: Locale, timeZone
     ? `${startDay}${separator}${time.format(start)}–${time.format(end)}`
     : `${startDay}${separator}${time.format(start)} – ${endDay}${separator}${time.format(end)}`
 }
+
+/** A day and time, short: `2026年12月1日 10:00` / `Dec 1, 2026, 10:00 AM`. */
+export function formatDateTime(ms: number, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms)
+}

@@ -34,17 +34,22 @@ type ErrorStatus = keyof typeof errorDescriptions
 
 /** `errorResponses(401, 404)` → the OpenAPI `responses` entries for those statuses as problem+json. */
 export function errorResponses(...statuses: ErrorStatus[]) {
-  const out: Record<
-    string,
-    { description: string; content: Record<string, { schema: typeof problemSchema }> }
-  > = {}
-  for (const status of [...statuses, 500 as const]) {
-    out[status] = {
-      description: errorDescriptions[status],
-      content: { 'application/problem+json': { schema: problemSchema } },
-    }
-  }
+  const out: Record<string, ReturnType<typeof problemResponse>> = {}
+  for (const status of [...statuses, 500 as const]) out[status] = problemResponse(errorDescriptions[status])
   return out
+}
+
+/** One problem+json response with its own description, e.g. what a 502 from Stripe means for this route. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: problemSchema } } }
+}
+
+/** The answers of a route that calls Stripe: 502 when Stripe refuses or fails (`what` did not happen), 503 without it. */
+export function stripeResponses(whenRefused: string) {
+  return {
+    502: problemResponse(`Stripe refused or failed; ${whenRefused}`),
+    503: problemResponse('Stripe is not configured'),
+  }
 }
 
 /** A required JSON request body. `required: true` makes a non-JSON body a 415 instead of being skipped. */

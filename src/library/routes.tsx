@@ -9,13 +9,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Decision } from '../access/access-rules'
-import { csrfToken, validCsrf } from '../accounts/csrf'
+import { csrfToken, requireCsrf } from '../accounts/csrf'
 import { sessionFrom } from '../accounts/sessions'
 import type { AppEnv } from '../app-env'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
 import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
-import { forbidden, paymentRequired, unauthorized } from '../lib/problem'
+import { paymentRequired, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { pageLocale } from '../web/locale'
 import { completeLesson, readCourse, readPost } from './content'
@@ -296,16 +296,14 @@ export function libraryRoutes(deps: Deps) {
       .post('/me/billing-portal', async (c) => {
         const session = await sessionFrom(c)
         if (!session) return c.redirect('/login?next=/me', 303)
-        if (!(await validCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)))
-          throw forbidden('The form is missing its security token. Reload the page and try again.')
+        await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
         return c.redirect(await openBillingPortal(deps, session.hash), 303)
       })
       .post('/me/subscriptions/:id/tier', async (c) => {
         const session = await sessionFrom(c)
         if (!session) return c.redirect('/login?next=/me', 303)
         const form = await c.req.parseBody()
-        if (!(await validCsrf(deps.config, session.value, form.csrf)))
-          throw forbidden('The form is missing its security token. Reload the page and try again.')
+        await requireCsrf(deps.config, session.value, form.csrf)
         await changeOwnTier(deps, session.hash, c.req.param('id'), String(form.offer_id ?? ''))
         return c.redirect('/me?changed=1', 303)
       })
@@ -373,8 +371,7 @@ export function libraryRoutes(deps: Deps) {
         const session = await sessionFrom(c)
         const path = `/learn/${c.req.param('course')}/${c.req.param('lesson')}`
         if (!session) return c.redirect(`/login?next=${encodeURIComponent(path)}`, 303)
-        if (!(await validCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)))
-          throw forbidden('The form is missing its security token. Reload the page and try again.')
+        await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
         await completeLesson(deps, session.hash, c.req.param('course'), c.req.param('lesson'))
         return c.redirect(path, 303)
       })

@@ -7,7 +7,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import { changeTier } from '../billing/change-tier'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, problemSchema, validationHook } from '../lib/openapi'
+import { errorResponses, jsonBody, jsonResponse, stripeResponses, validationHook } from '../lib/openapi'
 import { grantEntitlement } from './grant-entitlement'
 import {
   changeTierInputSchema,
@@ -33,11 +33,6 @@ import { revokeEntitlement } from './revoke-entitlement'
 
 const security = [{ bearerAuth: [] }]
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problemSchema } },
-})
-
 const route = <const R extends Parameters<typeof createRoute>[0]>(config: R) =>
   createRoute({ security, ...config })
 
@@ -59,8 +54,7 @@ const routes = {
     responses: {
       202: jsonResponse(refundSchema, 'Stripe accepted the refund'),
       ...errorResponses(400, 401, 404, 409, 413, 415, 422),
-      502: problem('Stripe refused or failed; nothing was refunded'),
-      503: problem('Stripe is not configured'),
+      ...stripeResponses('nothing was refunded'),
     },
   }),
   listMembers: route({
@@ -110,8 +104,7 @@ const routes = {
     responses: {
       200: jsonResponse(tierChangeSchema, 'Stripe accepted the change; access already follows it'),
       ...errorResponses(400, 401, 404, 409, 413, 415, 422),
-      502: problem('Stripe refused or failed; nothing was changed'),
-      503: problem('Stripe is not configured'),
+      ...stripeResponses('nothing was changed'),
     },
   }),
 }
