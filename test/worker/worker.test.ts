@@ -34,7 +34,10 @@ const secrets = {
 }
 
 let outDir: string
-let metafile: { inputs: Record<string, unknown>; outputs: Record<string, { imports: { path: string }[] }> }
+let metafile: {
+  inputs: Record<string, unknown>
+  outputs: Record<string, { imports: { path: string }[]; inputs: Record<string, { bytesInOutput: number }> }>
+}
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'quanzi-worker-'))
@@ -92,6 +95,19 @@ describe('bundle', () => {
     ])
       expect(inputs).not.toContain(nodeOnly)
     expect(inputs.filter((input) => /@libsql\/client\/lib-esm\/(node|sqlite3)\.js$/.test(input))).toEqual([])
+  })
+
+  it('takes zod without its translations (the wrangler.toml alias), keeping the English default', () => {
+    // What reached the output: esbuild lists every file it parsed as an input, shaken out or not.
+    const emitted = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    )
+    expect(Object.keys(metafile.inputs)).toContain('src/lib/zod-without-locales.ts')
+    expect(emitted.filter((input) => input.includes('zod/v4/locales/'))).toEqual([
+      'node_modules/zod/v4/locales/en.js',
+    ])
   })
 })
 
@@ -252,6 +268,31 @@ describe('in workerd', () => {
         .bind(created.body.id)
         .all()
       expect(prices.results).toEqual([{ amount: 19900, currency: 'CNY', interval: 'once' }])
+    })
+
+    it('validates with zod and serves the OpenAPI document', async () => {
+      const key = await givenCreator('worker-zod')
+      const refused = await send(mf, 'POST', '/api/v1/offers', {
+        key,
+        body: {
+          kind: 'course',
+          slug: 'x',
+          title: '',
+          prices: [{ amount: -1, currency: 'CNY', interval: 'once' }],
+        },
+      })
+      expect(refused.status, refused.text).toBe(422)
+      expect(refused.contentType).toBe('application/problem+json')
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(
+        expect.arrayContaining(['title', 'prices.0.amount']),
+      )
+      // zod's English default survives the alias: its own issue texts, not an empty message.
+      for (const error of refused.body.errors) expect(error.message).toMatch(/\w/)
+
+      const doc = await send(mf, 'GET', '/openapi.json')
+      expect(doc.status, doc.text).toBe(200)
+      expect(doc.body.openapi).toMatch(/^3\./)
+      expect(doc.body.paths['/api/v1/offers'].post.requestBody).toBeDefined()
     })
 
     it('answers an unknown route with a 404 problem', async () => {
