@@ -11,6 +11,7 @@ import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
+import { ruleError } from './offer-rules'
 import type { LessonJson } from './offer-schemas'
 
 type Scope = { creatorId: string }
@@ -194,12 +195,7 @@ export async function reorderLessons(
     new Set(lessonIds).size === lessonIds.length &&
     lessonIds.every((id) => byId.has(id))
   if (!complete)
-    throw validationFailed([
-      {
-        path: 'lesson_ids',
-        message: `must list each of the course's ${existing.length} lessons exactly once`,
-      },
-    ])
+    throw validationFailed([ruleError('lesson_ids', 'lessons_order_incomplete', { count: existing.length })])
   const { db, clock } = deps
   const now = clock.now()
   const ordered = lessonIds.map((id) => byId.get(id) as LessonRow)

@@ -12,7 +12,12 @@ describe('offerShapeErrors', () => {
 
   it('refuses two passes of the same term on one tier', () => {
     expect(offerShapeErrors({ kind: 'tier', rank: 1, prices: [pass, { ...pass, amount: 1 }] })).toEqual([
-      { path: 'prices.1', message: 'duplicate price for the same interval and term' },
+      {
+        path: 'prices.1',
+        message: 'duplicate price for the same interval and term',
+        code: 'duplicate_price',
+        params: {},
+      },
     ])
   })
 

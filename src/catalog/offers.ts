@@ -11,7 +11,7 @@ import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { type Page, toPage } from '../lib/pagination'
-import { conflict, notFound, validationFailed } from '../lib/problem'
+import { fieldConflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
 import {
   type FieldError,
@@ -19,6 +19,7 @@ import {
   type OfferShape,
   offerShapeErrors,
   type PriceShape,
+  ruleError,
 } from './offer-rules'
 import type { CreateOfferInput, OfferJson, UpdateOfferInput } from './offer-schemas'
 
@@ -143,15 +144,11 @@ async function includedOfferErrors(
   const errors: FieldError[] = []
   ids.forEach((id, index) => {
     const kind = kinds.get(id)
-    if (!kind) errors.push({ path: `included_offer_ids.${index}`, message: `no offer ${id} exists` })
+    if (!kind) errors.push(ruleError(`included_offer_ids.${index}`, 'included_unknown', { id }))
     else if (!includableKinds.includes(kind))
-      errors.push({
-        path: `included_offer_ids.${index}`,
-        message: `a tier includes courses and groups, not a ${kind}`,
-      })
+      errors.push(ruleError(`included_offer_ids.${index}`, 'included_kind', { kind }))
   })
-  if (unique.length !== ids.length)
-    errors.push({ path: 'included_offer_ids', message: 'lists an offer twice' })
+  if (unique.length !== ids.length) errors.push(ruleError('included_offer_ids', 'included_twice', {}))
   return errors
 }
 
@@ -174,7 +171,7 @@ function slugConflict(error: unknown, slug: string | undefined): never {
     uniqueViolation(error)?.includes('offers.slug') ||
     uniqueViolation(error)?.includes('offers.creator_id')
   )
-    throw conflict(`You already have an offer with the slug "${slug}".`)
+    throw fieldConflict(ruleError('slug', 'offer_slug_taken', { slug: String(slug) }))
   throw error
 }
 

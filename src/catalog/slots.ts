@@ -12,7 +12,7 @@ import { type Actor, auditInsertWhen, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
-import type { FieldError } from './offer-rules'
+import { type FieldError, ruleError } from './offer-rules'
 import type { SlotJson } from './offer-schemas'
 
 type Scope = { creatorId: string }
@@ -47,14 +47,12 @@ export function slotIntervalErrors(proposed: Interval[], existing: Interval[], n
   const errors: FieldError[] = []
   proposed.forEach((slot, index) => {
     if (slot.endsAt <= slot.startsAt)
-      errors.push({ path: `slots.${index}.ends_at`, message: 'must be after starts_at' })
-    else if (slot.startsAt <= now)
-      errors.push({ path: `slots.${index}.starts_at`, message: 'must be in the future' })
+      errors.push(ruleError(`slots.${index}.ends_at`, 'slot_ends_before_start', {}))
+    else if (slot.startsAt <= now) errors.push(ruleError(`slots.${index}.starts_at`, 'slot_in_past', {}))
     const overlaps = (other: Interval) => slot.startsAt < other.endsAt && other.startsAt < slot.endsAt
-    if (existing.some(overlaps))
-      errors.push({ path: `slots.${index}`, message: 'overlaps an existing slot of this consultation' })
+    if (existing.some(overlaps)) errors.push(ruleError(`slots.${index}`, 'slot_overlaps_existing', {}))
     if (proposed.slice(0, index).some(overlaps))
-      errors.push({ path: `slots.${index}`, message: 'overlaps another slot in this request' })
+      errors.push(ruleError(`slots.${index}`, 'slot_overlaps_request', {}))
   })
   return errors
 }

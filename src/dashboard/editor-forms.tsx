@@ -14,7 +14,7 @@ import type { Deps } from '../deps'
 import type { Actor } from '../lib/audit'
 import { currencyExponents, isCurrency } from '../lib/money'
 import { notFound, Problem } from '../lib/problem'
-import type { EditorMessages } from './editor-messages'
+import { type EditorMessages, refusalText } from './editor-messages'
 import { type CreatorPage, creatorForm, creatorPage, signInPath } from './shell'
 
 export type FormValues = Record<string, string | string[]>
@@ -141,22 +141,19 @@ export function schemaErrors(
 }
 
 /**
- * A verb's refusal as form errors: a 422 lists its fields, a 409 (a taken slug) is put on the slug field when
- * it names a slug, else on the whole form. Anything else is not the form's to show and is rethrown.
+ * A verb's refusal as form errors, in the page's language: each field error a 422 lists, and a 409 about a field
+ * (a taken slug), beside its field; any other 409 on the whole form. Anything else is not the form's to show and
+ * is rethrown.
  */
 export function verbErrors(
   error: unknown,
   fieldOf: (path: string) => string,
+  m: EditorMessages,
 ): { status: 409 | 422; errors: FieldErrors } {
   if (!(error instanceof Problem) || (error.status !== 409 && error.status !== 422)) throw error
   const errors: FieldErrors = {}
-  const listed = error.extensions.errors
-  if (error.status === 422 && Array.isArray(listed)) {
-    for (const item of listed as { path: string; message: string }[])
-      addError(errors, fieldOf(item.path), item.message)
-  } else {
-    addError(errors, /slug/i.test(error.detail) ? 'slug' : '', error.detail)
-  }
+  for (const item of error.fieldErrors) addError(errors, fieldOf(item.path), refusalText(m, item))
+  if (!hasErrors(errors)) addError(errors, '', error.detail)
   return { status: error.status === 409 ? 409 : 422, errors }
 }
 

@@ -1,8 +1,17 @@
 /**
  * Strings of the creator's editors (offers, lessons, slots, posts, settings) in the dashboard's two languages.
- * Kept apart from web/i18n.ts, which holds the buyer-facing pages' strings. Field errors come from the shared
- * zod schemas and verbs and stay as they are; only what the editors themselves say is translated here.
+ * Kept apart from web/i18n.ts, which holds the buyer-facing pages' strings. Field errors are said here too: zod
+ * issues from their code and limits (`issue`), the verbs' business-rule refusals from their rule code (`rules`);
+ * the schemas and verbs themselves speak the API's English.
  */
+import {
+  type FieldError,
+  isRuleCode,
+  type RuleCode,
+  type RuleParams,
+  type RuleTexts,
+  sayRule,
+} from '../catalog/offer-rules'
 import type { Locale, OfferKind, OfferStatus } from '../db/schema'
 
 /** The parts of a zod issue a field message is written from. */
@@ -18,6 +27,8 @@ export interface FieldIssue {
 export interface EditorMessages {
   /** A validation problem with a field, in this language (the schemas' own texts are English). */
   issue: (issue: FieldIssue) => string
+  /** Each business rule's refusal, by its code (catalog/offer-rules.ts), said beside the field it is about. */
+  rules: RuleTexts
   save: string
   cancel: string
   edit: string
@@ -34,7 +45,6 @@ export interface EditorMessages {
     amount: string
     wholeNumber: string
     dateTime: string
-    slug: string
   }
   offers: {
     title: string
@@ -124,7 +134,40 @@ export interface EditorMessages {
   }
 }
 
+const zhSlugTaken = '这个网址标识已被使用'
+
 const zhCN: EditorMessages = {
+  rules: {
+    prices_one_currency: () => '所有价格必须使用同一币种',
+    tier_needs_rank: () => '请填写等级，1 为最低',
+    pass_needs_term: () => '请填写通行证天数，例如 365',
+    subscription_no_term: () => '只有通行证有天数，订阅会自动续费',
+    duplicate_price: () => '与另一个价格的周期和天数重复',
+    one_price: () => '只能设置一个价格',
+    one_time_payment: () => '只能一次性付款',
+    rank_only_tiers: () => '只有会员等级可以设置等级',
+    trial_only_tiers: () => '只有会员等级可以设置试用天数',
+    includes_only_tiers: () => '只有会员等级可以包含其他商品',
+    consultation_needs_duration: () => '请填写每次咨询的时长（分钟）',
+    consultation_no_term: () => '咨询按次付费，不设有效天数',
+    duration_only_consultations: () => '只有咨询可以设置时长',
+    group_needs_platform: () => '请选择社群所在的平台',
+    group_needs_joining: () => '请至少填写邀请链接、二维码图片链接或入群说明中的一项',
+    group_only_groups: () => '只有社群可以设置入群信息',
+    included_unknown: () => '所选商品不存在',
+    included_kind: () => '只能包含课程和社群',
+    included_twice: () => '同一商品选了两次',
+    offer_slug_taken: () => zhSlugTaken,
+    slot_ends_before_start: () => '结束时间必须晚于开始时间',
+    slot_in_past: () => '请选择将来的时间',
+    slot_overlaps_existing: () => '与已有的时段重叠',
+    slot_overlaps_request: () => '与同时添加的另一个时段重叠',
+    lessons_order_incomplete: ({ count }) => `需要列出本课程全部 ${count} 个课时，每个只列一次`,
+    audience_not_yours: () => '请选择你自己的课程',
+    audience_not_course: () => '请选择一门课程',
+    post_slug_taken: () => zhSlugTaken,
+    post_slug_underivable: () => '无法根据标题生成可用的网址标识，请手动填写',
+  },
   issue: (issue) => {
     const size = issue.origin === 'string' ? '个字符' : ''
     switch (issue.code) {
@@ -160,7 +203,6 @@ const zhCN: EditorMessages = {
     amount: '请输入金额，例如 200.00',
     wholeNumber: '请输入整数',
     dateTime: '请选择日期和时间',
-    slug: '这个网址标识已被使用',
   },
   offers: {
     title: '商品',
@@ -250,7 +292,40 @@ const zhCN: EditorMessages = {
   },
 }
 
+const enSlugTaken = 'This slug is already taken'
+
 const en: EditorMessages = {
+  rules: {
+    prices_one_currency: () => 'All prices must be in the same currency',
+    tier_needs_rank: () => 'Enter a rank; 1 is the lowest',
+    pass_needs_term: () => 'Enter the pass length in days, e.g. 365',
+    subscription_no_term: () => 'Only a pass has a length in days; subscriptions renew',
+    duplicate_price: () => 'Another price has the same interval and length',
+    one_price: () => 'Only one price is allowed',
+    one_time_payment: () => 'Must be paid once, not as a subscription',
+    rank_only_tiers: () => 'Only membership tiers have a rank',
+    trial_only_tiers: () => 'Only membership tiers have trial days',
+    includes_only_tiers: () => 'Only membership tiers include other offers',
+    consultation_needs_duration: () => 'Enter how many minutes a session lasts',
+    consultation_no_term: () => 'A consultation is paid per session, not for a number of days',
+    duration_only_consultations: () => 'Only consultations have a duration',
+    group_needs_platform: () => 'Choose the platform the group is on',
+    group_needs_joining: () => 'Give an invite URL, a QR code image URL or joining instructions',
+    group_only_groups: () => 'Only groups have joining details',
+    included_unknown: () => 'A chosen offer does not exist',
+    included_kind: () => 'Only courses and groups can be included',
+    included_twice: () => 'An offer is chosen twice',
+    offer_slug_taken: () => enSlugTaken,
+    slot_ends_before_start: () => 'Must end after it starts',
+    slot_in_past: () => 'Choose a time in the future',
+    slot_overlaps_existing: () => 'Overlaps an existing slot',
+    slot_overlaps_request: () => 'Overlaps another slot added with it',
+    lessons_order_incomplete: ({ count }) => `List each of the course’s ${count} lessons exactly once`,
+    audience_not_yours: () => 'Choose one of your own courses',
+    audience_not_course: () => 'Choose a course',
+    post_slug_taken: () => enSlugTaken,
+    post_slug_underivable: () => 'No free slug could be made from the title; enter one',
+  },
   issue: (issue) => issue.message,
   save: 'Save',
   cancel: 'Cancel',
@@ -268,7 +343,6 @@ const en: EditorMessages = {
     amount: 'Enter an amount such as 200.00',
     wholeNumber: 'Enter a whole number',
     dateTime: 'Choose a date and time',
-    slug: 'This slug is already taken',
   },
   offers: {
     title: 'Offers',
@@ -367,4 +441,13 @@ const editorMessages: Record<Locale, EditorMessages> = { 'zh-CN': zhCN, en }
 
 export function editorMessagesFor(locale: Locale): EditorMessages {
   return editorMessages[locale]
+}
+
+/**
+ * A verb's field error in this language: said from its rule code when it has one; an error without a code (or
+ * with one this build does not know) keeps the verb's English.
+ */
+export function refusalText(m: EditorMessages, error: FieldError): string {
+  if (!isRuleCode(error.code)) return error.message
+  return sayRule(m.rules, error.code, (error.params ?? {}) as RuleParams[RuleCode])
 }

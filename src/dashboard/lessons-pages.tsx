@@ -144,7 +144,7 @@ export function lessonPages(deps: Deps) {
       try {
         await addLesson(deps, { creatorId: page.creator.id }, offerId, parsed.input, creatorActor(page))
       } catch (error) {
-        const refused = verbErrors(error, (path) => path)
+        const refused = verbErrors(error, (path) => path, m)
         return rerender(refused.errors, refused.status)
       }
       return c.redirect(`${offerPath(offerId)}#lessons`, 303)
@@ -189,7 +189,7 @@ export function lessonPages(deps: Deps) {
       try {
         await updateLesson(deps, scope, lesson.id, lessonUpdateSchema.parse(parsed.input), creatorActor(page))
       } catch (error) {
-        const refused = verbErrors(error, (path) => path)
+        const refused = verbErrors(error, (path) => path, m)
         return rerender(refused.errors, refused.status)
       }
       return c.redirect(`${offerPath(lesson.offer_id)}#lessons`, 303)

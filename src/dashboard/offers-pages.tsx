@@ -466,7 +466,7 @@ export function offerPages(deps: Deps) {
         )
         return c.redirect(`${offerPath(offer.id)}?saved=1`, 303)
       } catch (error) {
-        const refused = verbErrors(error, offerFieldOf(kind, sentPrices(kind, form)))
+        const refused = verbErrors(error, offerFieldOf(kind, sentPrices(kind, form)), m)
         return rerender(refused.errors, refused.status)
       }
     })
@@ -510,7 +510,7 @@ export function offerPages(deps: Deps) {
         await updateOffer(deps, scope, offer.id, parsed.input, creatorActor(page))
         return c.redirect(`${offerPath(offer.id)}?saved=1`, 303)
       } catch (error) {
-        const refused = verbErrors(error, offerFieldOf(offer.kind, sentPrices(offer.kind, form)))
+        const refused = verbErrors(error, offerFieldOf(offer.kind, sentPrices(offer.kind, form)), m)
         return rerender(refused.errors, refused.status)
       }
     })

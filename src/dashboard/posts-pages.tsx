@@ -297,7 +297,7 @@ export function postPages(deps: Deps) {
         const post = await createPost(deps, page.creator, parsed.data, creatorActor(page))
         return c.redirect(`${postPath(post.id)}?saved=1`, 303)
       } catch (error) {
-        const refused = verbErrors(error, postFieldOf)
+        const refused = verbErrors(error, postFieldOf, editorMessagesFor(page.creator.locale))
         return render(c, page, { post: null, state: formState(form, refused.errors) }, refused.status)
       }
     })
@@ -335,7 +335,7 @@ export function postPages(deps: Deps) {
         await updatePost(deps, page.creator, post.id, parsed.data, creatorActor(page))
         return c.redirect(`${postPath(post.id)}?saved=1`, 303)
       } catch (error) {
-        const refused = verbErrors(error, postFieldOf)
+        const refused = verbErrors(error, postFieldOf, editorMessagesFor(page.creator.locale))
         return render(c, page, { post, state: formState(form, refused.errors) }, refused.status)
       }
     })

@@ -102,7 +102,7 @@ export function slotPages(deps: Deps) {
       try {
         await addSlots(deps, { creatorId: page.creator.id }, offer.id, parsed.data, creatorActor(page))
       } catch (error) {
-        const refused = verbErrors(error, slotFieldOf)
+        const refused = verbErrors(error, slotFieldOf, m)
         return rerender(refused.errors, refused.status)
       }
       return c.redirect(`${offerPath(offer.id)}#slots`, 303)

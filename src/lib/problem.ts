@@ -16,6 +16,19 @@ export interface ProblemBody {
   [extension: string]: unknown
 }
 
+/**
+ * What is wrong with one field: where (`path`) and, in English, what (`message`): the two things the API
+ * answers. A business rule's refusal also names the rule (`code`, `params`; see catalog/offer-rules.ts), so a
+ * page can say the same in its own language. Code and params stay on the thrown `Problem` and are never
+ * serialized: the problem body keeps `{ path, message }`.
+ */
+export interface FieldError {
+  path: string
+  message: string
+  code?: string
+  params?: Readonly<Record<string, string | number>>
+}
+
 export class Problem extends Error {
   readonly status: number
   readonly slug: string
@@ -24,6 +37,8 @@ export class Problem extends Error {
   readonly extensions: Record<string, unknown>
   /** Response headers that belong to this problem (e.g. WWW-Authenticate on a 401). */
   readonly headers: Record<string, string> = {}
+  /** The fields this problem is about, with their rule codes; not part of the body (see `FieldError`). */
+  readonly fieldErrors: readonly FieldError[]
 
   constructor(
     status: number,
@@ -31,6 +46,7 @@ export class Problem extends Error {
     title: string,
     detail: string,
     extensions: Record<string, unknown> = {},
+    fieldErrors: readonly FieldError[] = [],
   ) {
     super(detail)
     this.name = 'Problem'
@@ -39,6 +55,7 @@ export class Problem extends Error {
     this.title = title
     this.detail = detail
     this.extensions = extensions
+    this.fieldErrors = fieldErrors
   }
 
   toJSON(instance?: string): ProblemBody {
@@ -61,7 +78,7 @@ export const badRequest = (detail: string, extensions?: Record<string, unknown>)
 export const malformedJson = (detail = 'The request body is not valid JSON.') =>
   new Problem(400, 'malformed-json', 'Malformed JSON', detail)
 
-export const validationFailed = (errors: { path: string; message: string }[]) =>
+export const validationFailed = (errors: FieldError[]) =>
   new Problem(
     422,
     'validation-failed',
@@ -69,7 +86,8 @@ export const validationFailed = (errors: { path: string; message: string }[]) =>
     errors.length === 1 && errors[0]
       ? `${errors[0].path || 'body'}: ${errors[0].message}`
       : `${errors.length} fields are invalid; see errors.`,
-    { errors },
+    { errors: errors.map(({ path, message }) => ({ path, message })) },
+    errors,
   )
 
 export const unauthorized = (detail: string, challenge = 'Bearer realm="quanzi"') => {
@@ -86,6 +104,10 @@ export const notFound = (kind: string, id?: string) =>
 
 export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
   new Problem(409, 'conflict', 'Conflict', detail, extensions)
+
+/** A 409 about one field (a taken slug): the body is `conflict(error.message)`'s; the field rides along. */
+export const fieldConflict = (error: FieldError) =>
+  new Problem(409, 'conflict', 'Conflict', error.message, {}, [error])
 
 export const payloadTooLarge = (limitBytes: number) =>
   new Problem(

@@ -3,6 +3,7 @@
  * offer is read scoped by creator_id, so another creator's offer looks exactly like an unknown id.
  */
 import { and, eq } from 'drizzle-orm'
+import { ruleError } from '../catalog/offer-rules'
 import type { Db } from '../db/client'
 import { type OfferKind, offers, type posts } from '../db/schema'
 import { isId } from '../lib/ids'
@@ -35,11 +36,10 @@ export function audienceColumns(
 ): AudienceColumns {
   if (audience.type === 'tier') return { audience: 'tier', minRank: audience.min_rank, courseOfferId: null }
   if (audience.type === 'everyone') return { audience: 'everyone', minRank: null, courseOfferId: null }
-  if (!courseOffer)
-    throw validationFailed([{ path: 'audience.course_id', message: 'is not one of your offers' }])
+  if (!courseOffer) throw validationFailed([ruleError('audience.course_id', 'audience_not_yours', {})])
   if (courseOffer.kind !== 'course')
     throw validationFailed([
-      { path: 'audience.course_id', message: `must be a course offer, not a ${courseOffer.kind}` },
+      ruleError('audience.course_id', 'audience_not_course', { kind: courseOffer.kind }),
     ])
   return { audience: 'course', minRank: null, courseOfferId: audience.course_id }
 }

@@ -1,11 +1,12 @@
 import type { z } from '@hono/zod-openapi'
 import type { CreatorRow } from '../app-env'
+import { ruleError } from '../catalog/offer-rules'
 import { uniqueViolation } from '../db/errors'
 import { auditLog, posts } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
-import { conflict } from '../lib/problem'
+import { fieldConflict } from '../lib/problem'
 import { audienceColumns, findCourseOffer } from './audience'
 import { type createPostSchema, type PostJson, type PostRow, postJson } from './post-json'
 import { slugFromTitle, withRandomSuffix } from './slug'
@@ -55,12 +56,12 @@ export async function createPost(
     await insert(row.slug)
   } catch (error) {
     if (!slugTaken(error)) throw error
-    if (input.slug) throw conflict(`You already have a post with the slug "${input.slug}"; choose another.`)
+    if (input.slug) throw fieldConflict(ruleError('slug', 'post_slug_taken', { slug: input.slug }))
     row.slug = withRandomSuffix(row.slug)
     try {
       await insert(row.slug)
     } catch (retryError) {
-      if (slugTaken(retryError)) throw conflict('Could not derive a free slug from the title; send a slug.')
+      if (slugTaken(retryError)) throw fieldConflict(ruleError('slug', 'post_slug_underivable', {}))
       throw retryError
     }
   }

@@ -1,11 +1,12 @@
 import type { z } from '@hono/zod-openapi'
 import { and, eq, sql } from 'drizzle-orm'
 import type { CreatorRow } from '../app-env'
+import { ruleError } from '../catalog/offer-rules'
 import { auditLog, type OfferKind, posts } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { isId } from '../lib/ids'
-import { conflict, notFound } from '../lib/problem'
+import { fieldConflict, notFound } from '../lib/problem'
 import { audienceColumns, courseIdOf, selectOwnOfferKind } from './audience'
 import { slugTaken } from './create-post'
 import { type PostJson, postJson, type updatePostSchema } from './post-json'
@@ -70,7 +71,7 @@ export async function updatePost(
     return postJson(row)
   } catch (error) {
     if (slugTaken(error))
-      throw conflict(`You already have a post with the slug "${input.slug}"; choose another.`)
+      throw fieldConflict(ruleError('slug', 'post_slug_taken', { slug: String(input.slug) }))
     throw error
   }
 }

@@ -125,8 +125,8 @@ describe('offer editor', () => {
       pass_days: '',
     })
     expect(refused.status).toBe(422)
-    expect(refused.html).toMatch(
-      /id="f-pass_days-error" class="error">a tier pass \(interval once\) needs term_days/,
+    expect(refused.html).toContain(
+      '<span id="f-pass_days-error" class="error">Enter the pass length in days, e.g. 365</span>',
     )
     expect(refused.html).toContain('value="100.00"')
     expect(await countRows(editor.ctx, 'offers')).toBe(0)
@@ -256,7 +256,7 @@ describe('offer editor', () => {
       price: '10.00',
     })
     expect(again.status).toBe(409)
-    expect(again.html).toMatch(/id="f-slug-error" class="error">You already have an offer with the slug/)
+    expect(again.html).toContain('<span id="f-slug-error" class="error">This slug is already taken</span>')
     expect(again.html).toContain('value="Writing 102"')
     expect(await countRows(editor.ctx, 'offers')).toBe(1)
   })
