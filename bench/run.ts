@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`-- --quick` for a smoke run under a minute): every figure measured in this run on this
+ * `npm run bench` (`-- --quick` for a smoke run under a minute, `-- --only=gated` for the steps so named): every figure measured in this run on this
  * machine, printed as one markdown table and written to bench/results/latest.md. Scenarios run one after
  * another, each with its own servers and database, so they do not load each other.
  */
@@ -15,6 +15,8 @@ import { measureWebhookIngest } from './webhook-ingest'
 import { measureWorker } from './worker-bundle'
 
 const quick = process.argv.includes('--quick')
+/** `-- --only "gated read"`: run the steps whose name contains this text (the table then has only their rows). */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 
 const load: LoadOptions = quick
@@ -36,6 +38,7 @@ async function main() {
   const started = performance.now()
   const rows: Row[] = []
   const step = async (name: string, run: () => Promise<Row[]>) => {
+    if (only && !name.includes(only)) return
     const at = performance.now()
     process.stderr.write(`bench: ${name}…`)
     rows.push(...(await run()))

@@ -12,8 +12,9 @@ import { notFound } from '../lib/problem'
 import { toIso } from '../lib/time'
 import {
   type AccessScope,
+  accessData,
   accessFrom,
-  accessQueries,
+  accessQuery,
   type CatalogOffer,
   groupSeatsQuery,
   type HeldRow,
@@ -114,17 +115,18 @@ export async function explainAccess(
   buyerId: string,
 ): Promise<AccessExplanationJson> {
   const accessScope = { buyerId, creatorId: scope.creatorId }
-  const [historyRows, lessonRows, seatRows, ...accessRows] = await db.batch([
+  const [historyRows, lessonRows, seatRows, accessRows] = await db.batch([
     selectHistory(db, accessScope),
     selectLessons(db, scope.creatorId),
     groupSeatsQuery(db, accessScope),
-    ...accessQueries(db, accessScope),
+    accessQuery(db, accessScope),
   ])
-  if (accessRows[0].length === 0) throw notFound('member', buyerId)
-  const access = accessFrom(accessRows, { buyerId, now: clock.now() })
+  const data = accessData(accessRows)
+  if (data.held.length === 0) throw notFound('member', buyerId)
+  const access = accessFrom(data, { buyerId, now: clock.now() })
   return explanationJson({
     access,
-    held: accessRows[0],
+    held: data.held,
     history: historyRows,
     lessons: lessonRows,
     seats: seatRows,

@@ -4,7 +4,8 @@
  * page puts into its own batch (one round trip per page view), keyed by the hash computed from the cookie.
  * Sign-out sets `revoked_at`; an expired or revoked session is simply no viewer.
  */
-import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, eq, gt, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { Context } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
@@ -52,30 +53,48 @@ export function clearSessionCookie(c: Context): void {
   setCookie(c, sessionCookie, '', cookieOptions(c, 0))
 }
 
+/**
+ * The session hash and the clock as a query takes them: values, or placeholders in a statement prepared once
+ * (library/content.ts) and bound per request.
+ */
+type Bound<T> = T | Placeholder
+
 /** SQL for "this session, if it is still valid": reused by every query keyed by the viewer. */
-function liveSession(hash: string, now: number): SQL | undefined {
+export function liveSession(hash: Bound<string>, now: Bound<number>): SQL | undefined {
   return and(eq(sessions.idHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now))
 }
 
 /** The signed-in buyer's id as a subquery (matches nothing when signed out), for a page's other queries. */
-export function viewerBuyerId(hash: string | null, now: number): SQL {
+export function viewerBuyerId(hash: Bound<string> | null, now: Bound<number>): SQL {
   return sql`(select buyer_id from sessions where id_hash = ${hash ?? ''} and revoked_at is null
     and expires_at > ${now} and role = 'buyer')`
+}
+
+/**
+ * The viewer's columns, from `sessions` joined with `buyers` and a creators table (`creators` itself, or an alias
+ * when the query already joins `creators` for something else). Rows go to `toViewer`.
+ */
+export function viewerColumns<
+  E extends SQLiteColumn,
+  S extends SQLiteColumn,
+  N extends SQLiteColumn,
+>(creatorTable: { email: E; slug: S; name: N }) {
+  return {
+    role: sessions.role,
+    buyerId: sessions.buyerId,
+    creatorId: sessions.creatorId,
+    buyerEmail: buyers.email,
+    buyerName: buyers.name,
+    creatorEmail: creatorTable.email,
+    creatorSlug: creatorTable.slug,
+    creatorName: creatorTable.name,
+  }
 }
 
 /** The query that reads the viewer; put it in the page's batch and pass its rows to `toViewer`. */
 export function viewerQuery(db: Deps['db'], hash: string | null, now: number) {
   return db
-    .select({
-      role: sessions.role,
-      buyerId: sessions.buyerId,
-      creatorId: sessions.creatorId,
-      buyerEmail: buyers.email,
-      buyerName: buyers.name,
-      creatorEmail: creators.email,
-      creatorSlug: creators.slug,
-      creatorName: creators.name,
-    })
+    .select(viewerColumns(creators))
     .from(sessions)
     .leftJoin(buyers, eq(buyers.id, sessions.buyerId))
     .leftJoin(creators, eq(creators.id, sessions.creatorId))
@@ -83,9 +102,19 @@ export function viewerQuery(db: Deps['db'], hash: string | null, now: number) {
     .limit(1)
 }
 
-type ViewerRow = Awaited<ReturnType<typeof viewerQuery>>[number]
+/** A row of `viewerColumns`, possibly from a left join (every column null: no viewer). */
+interface ViewerRow {
+  role: (typeof sessions.$inferSelect)['role'] | null
+  buyerId: string | null
+  creatorId: string | null
+  buyerEmail: string | null
+  buyerName: string | null
+  creatorEmail: string | null
+  creatorSlug: string | null
+  creatorName: string | null
+}
 
-export function toViewer(rows: ViewerRow[]): Viewer | null {
+export function toViewer(rows: readonly ViewerRow[]): Viewer | null {
   const row = rows[0]
   if (!row) return null
   if (row.role === 'buyer' && row.buyerId && row.buyerEmail !== null)

@@ -6,7 +6,7 @@
  * 404, exactly like an unknown id.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { accessFrom, accessQueries, type CatalogOffer, type HeldRow } from '../access/access-query'
+import { accessData, accessFrom, accessQuery, type CatalogOffer, type HeldRow } from '../access/access-query'
 import { offerDecision } from '../access/access-rules'
 import type { Db } from '../db/client'
 import { buyers, entitlements, groupMembers, groups } from '../db/schema'
@@ -74,7 +74,7 @@ function selectMembers(
 
 /**
  * Every listed member's entitlements with this creator, in the shape `accessFrom` reads for one buyer
- * (`HeldRow`, checked by the compiler) plus the buyer id to split them by: `accessQueries` reads one buyer's,
+ * (`HeldRow`, checked by the compiler) plus the buyer id to split them by: `accessQuery` reads one buyer's,
  * and a list needs them for every member in the same round trip.
  */
 function selectMembersHeld(db: Db, scope: Scope, offerId: string, recorded: GroupMemberStatus[]) {
@@ -112,7 +112,10 @@ function memberJson(
   row: MemberRow,
   input: { offerId: string; held: HeldRow[]; catalog: CatalogOffer[]; now: number },
 ): GroupMemberJson {
-  const access = accessFrom([input.held, input.catalog], { buyerId: row.buyerId, now: input.now })
+  const access = accessFrom(
+    { held: input.held, catalog: input.catalog },
+    { buyerId: row.buyerId, now: input.now },
+  )
   // A member keeps their seat whatever the capacity, so entitlement alone decides (see `groupDecision`).
   const decision = offerDecision(input.offerId, access)
   return {
@@ -139,14 +142,15 @@ export async function listGroupMembers(
   query: ListGroupMembersQuery,
 ): Promise<GroupMemberListJson> {
   const recorded = recordedStatusesFor(query.status)
-  const [groupRows, memberRows, heldRows, catalog] = await db.batch([
+  const [groupRows, memberRows, heldRows, catalogRows] = await db.batch([
     selectOwnGroup(db, scope, offerId),
     selectMembers(db, scope, offerId, { recorded }),
     selectMembersHeld(db, scope, offerId, recorded),
-    // Only the catalog statement of the pair is sent: the entitlement reads above cover every member.
-    accessQueries(db, { buyerId: null, creatorId: scope.creatorId })[1],
+    // The catalog alone (signed out: no one's entitlements): the entitlement read above covers every member.
+    accessQuery(db, { buyerId: null, creatorId: scope.creatorId }),
   ])
   const group = groupRows[0]
+  const { catalog } = accessData(catalogRows)
   if (!group) throw notFound('group', offerId)
   const now = clock.now()
   const heldBy = new Map<string, HeldRow[]>()
@@ -176,16 +180,15 @@ export async function markGroupMemberRemoved(
   const { offerId, buyerId } = input
   const now = clock.now()
   const recorded = recordedStatusesFor(undefined)
-  const [groupRows, memberRows, ...accessRows] = await db.batch([
+  const [groupRows, memberRows, accessRows] = await db.batch([
     selectOwnGroup(db, scope, offerId),
     selectMembers(db, scope, offerId, { recorded, buyerId }),
-    ...accessQueries(db, { buyerId, creatorId: scope.creatorId }),
+    accessQuery(db, { buyerId, creatorId: scope.creatorId }),
   ])
   if (!groupRows[0]) throw notFound('group', offerId)
   const member = memberRows[0]
   if (!member) throw notFound('group member', buyerId)
-  const [held, catalog] = accessRows
-  const current = memberJson(member, { offerId, held, catalog, now })
+  const current = memberJson(member, { offerId, ...accessData(accessRows), now })
   if (current.has_access)
     throw conflict(
       `Buyer ${buyerId} still has access to this group, so they could reveal the invite and rejoin at once. ` +

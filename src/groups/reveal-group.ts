@@ -8,7 +8,13 @@
  * last seat cannot both get in, however their reads interleaved.
  */
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
-import { accessFrom, accessQueries, type CatalogOffer, groupSeatsQuery } from '../access/access-query'
+import {
+  accessData,
+  accessFrom,
+  accessQuery,
+  type CatalogOffer,
+  groupSeatsQuery,
+} from '../access/access-query'
 import { type Decision, groupDecision } from '../access/access-rules'
 import { toViewer, viewerBuyerId, viewerQuery } from '../accounts/sessions'
 import type { Db } from '../db/client'
@@ -169,11 +175,11 @@ export async function revealGroup(
   if (sessionHash === null) return { status: 'signed_out' }
   const now = clock.now()
   const scope = { buyerId: viewerBuyerId(sessionHash, now), creatorId: creatorOfGroup(offerId) }
-  const [viewerRows, groupRows, seatRows, ...accessRows] = await db.batch([
+  const [viewerRows, groupRows, seatRows, accessRows] = await db.batch([
     viewerQuery(db, sessionHash, now),
     selectGroup(db, offerId),
     groupSeatsQuery(db, { ...scope, offerId }),
-    ...accessQueries(db, scope),
+    accessQuery(db, scope),
   ])
   const viewer = toViewer(viewerRows)
   if (viewer?.role !== 'buyer') return { status: 'signed_out' }
@@ -193,7 +199,7 @@ export async function revealGroup(
       timeZone: group.offerTimeZone ?? group.creatorTimeZone,
     },
   }
-  const access = accessFrom(accessRows, { buyerId: viewer.buyerId, now })
+  const access = accessFrom(accessData(accessRows), { buyerId: viewer.buyerId, now })
   const refused = (decision: Refusal): RevealOutcome => ({
     status: 'refused',
     decision,

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { accessFrom, accessQueries, groupSeatsQuery } from '../../src/access/access-query'
+import { accessData, accessFrom, accessQuery, groupSeatsQuery } from '../../src/access/access-query'
 import { groupDecision, lessonDecision, postDecision } from '../../src/access/access-rules'
 import { lessons } from '../../src/db/schema'
 import type { FakeStripe } from '../../src/dev/local-stripe'
@@ -56,17 +56,17 @@ async function givenPurchase(offerId: string, email = 'reader@example.com'): Pro
 /** A page's read: its content and the access data, in one batch, as a gated page sends it. */
 async function lessonPage(lessonId: string, buyerId: string | null) {
   const db = ctx.deps.db
-  const [lessonRows, ...accessRows] = await db.batch([
+  const [lessonRows, accessRows] = await db.batch([
     db.select().from(lessons).where(eq(lessons.id, lessonId)),
-    ...accessQueries(db, { buyerId, creatorId: creator.id }),
+    accessQuery(db, { buyerId, creatorId: creator.id }),
   ])
-  const access = accessFrom(accessRows, { buyerId, now: ctx.clock.now() })
+  const access = accessFrom(accessData(accessRows), { buyerId, now: ctx.clock.now() })
   const lesson = lessonRows[0]
   if (!lesson) throw new Error('no lesson')
   return { access, decision: lessonDecision(lesson, access) }
 }
 
-describe('accessQueries and accessFrom', () => {
+describe('accessQuery and accessFrom', () => {
   it('decide a lesson page beside its content query in one round trip, signed in or out', async () => {
     const course = await liveOffer(courseBody())
     const lesson = (
@@ -117,8 +117,8 @@ describe('accessQueries and accessFrom', () => {
     await givenPurchase(tier.id)
 
     const db = ctx.deps.db
-    const accessRows = await db.batch(accessQueries(db, { buyerId, creatorId: creator.id }))
-    const access = accessFrom(accessRows, { buyerId, now: ctx.clock.now() })
+    const accessRows = await accessQuery(db, { buyerId, creatorId: creator.id })
+    const access = accessFrom(accessData(accessRows), { buyerId, now: ctx.clock.now() })
     expect(access.offers.map((offer) => offer.id)).toEqual([tier.id])
     expect(access.held).toEqual([])
     expect(access.topRank).toBe(0)
@@ -150,15 +150,19 @@ describe('groupSeatsQuery', () => {
     const decide = async (buyerId: string | null) => {
       const db = ctx.deps.db
       const scope = { buyerId, creatorId: creator.id }
-      const [seatRows, ...accessRows] = await db.batch([
+      const [seatRows, accessRows] = await db.batch([
         groupSeatsQuery(db, { ...scope, offerId: group.id }),
-        ...accessQueries(db, scope),
+        accessQuery(db, scope),
       ])
       const [seats] = seatRows
       if (!seats) throw new Error('no group')
       return {
         seats,
-        decision: groupDecision(group.id, accessFrom(accessRows, { ...scope, now: ctx.clock.now() }), seats),
+        decision: groupDecision(
+          group.id,
+          accessFrom(accessData(accessRows), { ...scope, now: ctx.clock.now() }),
+          seats,
+        ),
       }
     }
 
