@@ -14,6 +14,7 @@ import { parseConfig } from '../src/config'
 import { countRoundTrips, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
 import { applyMigrations } from '../src/db/migrate'
 import { readMigrations } from '../src/db/migrations-fs'
+import { tuneLocalFile } from '../src/db/open-node'
 import type { Deps } from '../src/deps'
 import type { FakeStripe } from '../src/dev/local-stripe'
 import { randomToken, sha256Hex } from '../src/lib/crypto'
@@ -72,6 +73,8 @@ export async function createWorld(
   const dir = mkdtempSync(join(tmpdir(), 'quanzi-bench-'))
   const url = `file:${join(dir, 'bench.db')}`
   const client = createClient({ url })
+  // The Node server's settings for its file (WAL, busy timeout): the baselines open the same file.
+  await tuneLocalFile(client)
   await applyMigrations(client, await readMigrations())
   const counter: RoundTripCounter = { count: 0 }
   const deps: Deps = {
