@@ -1,5 +1,5 @@
 /**
- * Shared setup for payment tests: the app over a fresh database, the real `stripe` SDK pointed at the fake
+ * Shared setup for payment tests: the app over a fresh database, quanzi's Stripe client pointed at the fake
  * Stripe server, both on one clock, and delivery of signed events to the app's webhook route.
  */
 import { createStripe } from '../src/billing/stripe-client'
@@ -16,7 +16,7 @@ export async function createPaymentsContext(options: { seed?: number } = {}): Pr
   const fake = await startFakeStripe({ now: () => now(), ...options })
   const ctx = await createTestContext(
     { STRIPE_WEBHOOK_SECRET: fake.webhookSecret },
-    // No SDK retries in tests, so an injected Stripe failure shows at once.
+    // No client retries in tests, so an injected Stripe failure shows at once.
     { stripe: createStripe('sk_test_quanzi', fake.url, { maxNetworkRetries: 0 }) },
   )
   // The fake stamps objects and signatures with the app's clock, so moving one moves both.

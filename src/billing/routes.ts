@@ -4,18 +4,16 @@
  * Stripe retries (the event's batch either fully applied or not at all).
  */
 import { Hono } from 'hono'
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { badRequest, serviceUnavailable } from '../lib/problem'
 import { dispatchAfterResponse } from '../mail/outbox'
 import { processStripeEvent } from './process-event'
+import { verifyStripeWebhook } from './webhook-signature'
 
 /** Stripe's default: a signature older than five minutes is refused (replay protection). */
 export const signatureToleranceSeconds = 300
-
-// Web Crypto: the same verifier on Node and Workers (node:crypto does not exist on Workers).
-const cryptoProvider = Stripe.createSubtleCryptoProvider()
 
 export function billingRoutes(deps: Deps) {
   return new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
@@ -26,15 +24,11 @@ export function billingRoutes(deps: Deps) {
     const payload = await c.req.text()
     let event: Stripe.Event
     try {
-      event = await Stripe.webhooks.constructEventAsync(
-        payload,
-        signature,
-        secret,
-        signatureToleranceSeconds,
-        cryptoProvider,
-        // Milliseconds: the SDK divides by 1000 itself. From the clock, so tests can move time.
-        deps.clock.now(),
-      )
+      // Web Crypto, so the same verifier runs on Node and Workers. The clock, so tests can move time.
+      event = await verifyStripeWebhook(payload, signature, secret, {
+        toleranceSeconds: signatureToleranceSeconds,
+        nowMs: deps.clock.now(),
+      })
     } catch (error) {
       deps.logger.warn('webhook signature refused', { requestId: c.var.requestId, reason: String(error) })
       throw badRequest('The Stripe-Signature does not match this payload and secret, or is too old.')

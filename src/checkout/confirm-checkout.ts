@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { processStripeEvent } from '../billing/process-event'
+import { StripeApiError } from '../billing/stripe-client'
 import { creators, offers, orders } from '../db/schema'
 import type { Deps } from '../deps'
 import { notFound, serviceUnavailable } from '../lib/problem'
@@ -29,7 +30,8 @@ export async function confirmCheckout(
   try {
     session = await deps.stripe.checkout.sessions.retrieve(sessionId)
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) throw notFound('checkout session', sessionId)
+    if (error instanceof StripeApiError && error.statusCode === 404)
+      throw notFound('checkout session', sessionId)
     throw error
   }
   const orderId = session.metadata?.order_id ?? session.client_reference_id ?? ''

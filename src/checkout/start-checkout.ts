@@ -150,7 +150,7 @@ export async function startCheckout(
         email: input.email,
         slotId: slot?.id,
       }),
-      // One key per attempt (per order): a network retry by the SDK cannot create a second session.
+      // One key per attempt (per order): a network retry by the Stripe client cannot create a second session.
       // A buyer is waiting on this redirect: a hung Stripe must fail within seconds (two tries of 4 s),
       // not after the client's default three tries of 8 s.
       { idempotencyKey: `checkout-${orderId}`, timeout: 4_000, maxNetworkRetries: 1 },

@@ -1,7 +1,7 @@
 /**
  * Zero-configuration payments for `npm start` (Node only; the Worker never imports this). Without a
- * STRIPE_SECRET_KEY the Node entry runs the local Stripe server (./local-stripe), points the real `stripe` SDK at
- * it, and serves a local checkout page at `/dev/checkout/:session`. Paying there plays Stripe's side of the
+ * STRIPE_SECRET_KEY the Node entry runs the local Stripe server (./local-stripe), points quanzi's Stripe client
+ * (src/billing/stripe-client.ts) at it, and serves a local checkout page at `/dev/checkout/:session`. Paying there plays Stripe's side of the
  * payment, and every event the local Stripe creates (payments, refunds, expiries) is signed with a local secret and
  * POSTed to `/webhooks/stripe` — the same verification, ledger and handlers as production.
  */

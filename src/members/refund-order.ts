@@ -41,7 +41,7 @@ export async function refundOrder(
 
   let refund: Awaited<ReturnType<typeof stripe.refunds.create>>
   try {
-    // The key makes a retried request (ours or the SDK's) one refund; the same amount again replays it.
+    // The key makes a retried request (ours or the Stripe client's) one refund; the same amount again replays it.
     refund = await stripe.refunds.create(
       { payment_intent: order.paymentIntentId, ...(input.amount !== undefined && { amount: input.amount }) },
       { idempotencyKey: `refund-${orderId}-${input.amount ?? 'full'}` },

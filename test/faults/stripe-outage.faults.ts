@@ -1,6 +1,6 @@
 /**
  * Stripe outage and slowness at checkout start, with the Stripe client configured as production configures it
- * (`createStripe`: the SDK's own retries, an 8 s timeout). The buyer must get a readable 502 page within 10 s,
+ * (`createStripe`: the client's own retries, an 8 s timeout). The buyer must get a readable 502 page within 10 s,
  * and the order opened for the attempt must not stay open (it is marked failed, so nothing waits on a session
  * that was never created). Open orders whose session did exist are closed by `checkout.session.expired`.
  * Checkout bounds its one Stripe call (two tries of 4 s), so a hanging Stripe answers in about 8 s.
@@ -46,7 +46,7 @@ async function orderStatuses(): Promise<string[]> {
 
 describe('Stripe outage at checkout', () => {
   it('answers a readable 502 page within 10 s when Stripe answers 500s, and fails the order', async () => {
-    // More failures than the SDK retries: every attempt of this checkout fails.
+    // More failures than the client retries: every attempt of this checkout fails.
     fake.failNext(10, 500)
     const { response, body, elapsedMs } = await buy()
     expect(response.status).toBe(502)
@@ -54,7 +54,7 @@ describe('Stripe outage at checkout', () => {
     expect(body).toContain('Nothing was charged')
     expect(elapsedMs).toBeLessThan(10_000)
     expect(await orderStatuses()).toEqual(['failed'])
-    // The SDK did retry (same idempotency key), then gave up.
+    // The client did retry (same idempotency key), then gave up.
     const attempts = fake.requests.filter((request) => request.path === '/v1/checkout/sessions')
     expect(attempts.length).toBeGreaterThan(1)
     expect(new Set(attempts.map((request) => request.idempotencyKey)).size).toBe(1)
@@ -77,7 +77,7 @@ describe('Stripe outage at checkout', () => {
     expect(response.status).toBe(502)
     expect(response.headers.get('content-type')).toContain('text/html')
     expect(body).toContain('Nothing was charged')
-    // Bounded by checkout's own request options: two tries of 4 s, plus the SDK's backoff.
+    // Bounded by checkout's own request options: two tries of 4 s, plus the client's backoff.
     expect(elapsedMs).toBeLessThan(10_000)
     expect(await orderStatuses()).toEqual(['failed'])
   }, 40_000)
