@@ -1,6 +1,6 @@
 /**
- * Scale: the gated read's median latency with few members against many, and the query plans of the statements
- * `readPost` batches at the large size (saved to bench/results/explain.txt for the README). Sequential
+ * Scale: the gated read's median latency with few members against many, and the query plan of what `readPost`
+ * sends (one statement, or a batch) at the large size (saved to bench/results/explain.txt for the README). Sequential
  * in-process `app.request` calls: no HTTP, no concurrency, so the difference is the database's.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -67,15 +67,18 @@ async function medianRead(
   }
 }
 
-/** Keeps the statements of every batch the app sends, so the plans shown are of the SQL actually run. */
+/**
+ * Keeps the statements of every round trip the app sends (a batch, or one statement), so the plans shown are of
+ * the SQL actually run.
+ */
 function recordBatches(client: Client, batches: InStatement[][]): Client {
   return new Proxy(client, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver)
       if (typeof value !== 'function') return value
-      if (property === 'batch')
-        return (statements: InStatement[], ...rest: unknown[]) => {
-          batches.push(statements)
+      if (property === 'batch' || property === 'execute')
+        return (statements: InStatement[] | InStatement, ...rest: unknown[]) => {
+          batches.push(Array.isArray(statements) ? statements : [statements])
           if (batches.length > 2) batches.shift()
           return Reflect.apply(value, target, [statements, ...rest])
         }
@@ -91,7 +94,7 @@ async function explain(
   file: string,
 ): Promise<void> {
   const parts = [
-    `EXPLAIN QUERY PLAN of the ${statements.length} statements readPost sends in its one batch`,
+    `EXPLAIN QUERY PLAN of the ${statements.length} statement(s) readPost sends in its one round trip`,
     `(GET /c/:creator/posts/:slug, signed-in member), at ${fixed(size.members)} members and ${fixed(size.changes)} entitlement_changes rows.`,
     '',
   ]
