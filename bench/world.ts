@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Client, createClient } from '@libsql/client'
+import type { Client } from '@libsql/client'
 import { createCreator } from '../src/accounts/creators'
 import { createApp } from '../src/app'
 import { createStripe } from '../src/billing/stripe-client'
@@ -14,7 +14,7 @@ import { parseConfig } from '../src/config'
 import { countRoundTrips, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
 import { applyMigrations } from '../src/db/migrate'
 import { readMigrations } from '../src/db/migrations-fs'
-import { tuneLocalFile } from '../src/db/open-node'
+import { createLocalClient, useWal } from '../src/db/open-node'
 import type { Deps } from '../src/deps'
 import type { FakeStripe } from '../src/dev/local-stripe'
 import { randomToken, sha256Hex } from '../src/lib/crypto'
@@ -72,9 +72,9 @@ export async function createWorld(
 ): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'quanzi-bench-'))
   const url = `file:${join(dir, 'bench.db')}`
-  const client = createClient({ url })
-  // The Node server's settings for its file (WAL, busy timeout): the baselines open the same file.
-  await tuneLocalFile(client)
+  const client = createLocalClient(url)
+  // The Node server's settings (WAL, busy timeout): the baselines open the same file.
+  await useWal(client)
   await applyMigrations(client, await readMigrations())
   const counter: RoundTripCounter = { count: 0 }
   const deps: Deps = {

@@ -15,21 +15,27 @@ export async function openNodeDatabase(
     const path = url.slice('file:'.length).split('?')[0] ?? ''
     if (path && path !== ':memory:') await mkdir(dirname(path), { recursive: true })
   }
-  const client = createClient({ url, ...(authToken ? { authToken } : {}) })
-  if (url.startsWith('file:')) await tuneLocalFile(client)
+  const client = createLocalClient(url, authToken)
+  if (url.startsWith('file:')) await useWal(client)
   const migrated = await applyMigrations(client, await readMigrations())
   return { client, migrated }
 }
 
 /**
- * Settings for a local database file, shared by the server, the CLI and the bench:
- * - `busy_timeout`: the server and the CLI share the file, so wait for a lock instead of failing at once;
- * - WAL journal: readers no longer wait for a writer, and a commit appends to the log instead of rewriting the
- *   rollback journal (webhook ingest about 1.7 times faster in bench/webhook-ingest.ts). The mode is stored in
- *   the file. `synchronous` stays FULL, SQLite's default: a commit that answered a webhook survives power loss.
+ * A libSQL client for Node. `timeout` is SQLite's busy timeout, which @libsql/client applies to every connection
+ * of its pool (a `PRAGMA busy_timeout` would reach one connection only): the server and the CLI share a local
+ * file, so a statement waits up to 5 s for a lock instead of failing at once. Remote (Turso) clients ignore it.
  */
-export async function tuneLocalFile(client: Client): Promise<void> {
-  await client.execute('PRAGMA busy_timeout = 5000')
-  // An in-memory database answers `memory` and stays as it is.
+export function createLocalClient(url: string, authToken?: string): Client {
+  return createClient({ url, timeout: 5_000, ...(authToken ? { authToken } : {}) })
+}
+
+/**
+ * WAL journal for a local file: readers no longer wait for a writer, and a commit appends to the log instead of
+ * rewriting the rollback journal (webhook ingest about 1.7 times faster in bench/webhook-ingest.ts). The mode
+ * is stored in the file, so every connection and process gets it. `synchronous` stays FULL, SQLite's default: a
+ * commit that answered a webhook survives power loss. An in-memory database answers `memory` and stays as it is.
+ */
+export async function useWal(client: Client): Promise<void> {
   await client.execute('PRAGMA journal_mode = WAL')
 }
