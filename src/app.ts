@@ -12,6 +12,7 @@ import { accessRoutes } from './access/routes'
 import { requireSameOrigin, requireSameOriginForCookies } from './accounts/csrf'
 import { requireAdmin, requireCreator } from './accounts/middleware'
 import { adminRoutes, creatorRoutes } from './accounts/routes'
+import { safeNext } from './accounts/sign-in'
 import { signInRoutes } from './accounts/sign-in-routes'
 import type { AppEnv } from './app-env'
 import { billingRoutes } from './billing/routes'
@@ -40,7 +41,7 @@ import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
 import { assetRoutes } from './web/assets'
-import { rememberLanguage } from './web/locale'
+import { pageLocale, rememberLanguage } from './web/locale'
 import { ProblemPage } from './web/problem-page'
 
 export function createApp(deps: Deps) {
@@ -188,10 +189,25 @@ function renderProblem(c: Context<AppEnv>, problem: Problem): Response | Promise
   const body = problem.toJSON(c.req.path)
   for (const [name, value] of Object.entries(problem.headers)) c.header(name, value)
   if (wantsHtml(c)) {
-    // Problem statuses are 4xx/5xx numbers chosen in lib/problem.ts; Hono's status type lists literals.
-    // Problem titles and details are written in English, so the page says so.
-    return c.html(ProblemPage({ problem: body, lang: 'en' }), problem.status as ContentfulStatusCode)
+    // The page speaks the visitor's language; the problem's English title and detail stay on it as technical
+    // detail. Problem statuses are 4xx/5xx numbers chosen in lib/problem.ts; Hono's status type lists literals.
+    const requestId = c.var.requestId
+    const page = ProblemPage({
+      problem: body,
+      locale: pageLocale(c),
+      ...(problem.status === 401 ? { signInHref: signInHref(c) } : {}),
+      ...(requestId && problem.detail.includes(requestId) ? { requestId } : {}),
+    })
+    return c.html(page, problem.status as ContentfulStatusCode)
   }
   c.header('content-type', problemContentType)
   return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode)
+}
+
+/** Sign in, then come back here: only for a page (GET) at a same-site path, as /login itself checks it. */
+function signInHref(c: Context<AppEnv>): string {
+  if (c.req.method !== 'GET') return '/login'
+  const url = new URL(c.req.url)
+  const next = safeNext(`${url.pathname}${url.search}`, '')
+  return next ? `/login?next=${encodeURIComponent(next)}` : '/login'
 }

@@ -133,6 +133,32 @@ export interface Messages {
     otherAccount: string
     signInAgain: string
   }
+  /** The error page a browser gets (web/problem-page.tsx): a heading and a plain sentence per kind of error. */
+  problem: {
+    kinds: Record<
+      | 'badRequest'
+      | 'signIn'
+      | 'payment'
+      | 'forbidden'
+      | 'notFound'
+      | 'conflict'
+      | 'gone'
+      | 'tooLarge'
+      | 'mediaType'
+      | 'invalid'
+      | 'tooMany'
+      | 'serverError'
+      | 'unavailable'
+      | 'other',
+      { title: string; text: string }
+    >
+    /** The link to /login on a 401. */
+    signIn: string
+    requestId: (id: string) => string
+    /** Labels the problem's own (English) title, detail and field errors. */
+    technical: string
+    home: string
+  }
 }
 
 export const messages = {
@@ -274,6 +300,31 @@ export const messages = {
       buy: (title) => `购买「${title}」`,
       otherAccount: '用其他邮箱购买的？请用那个邮箱登录。',
       signInAgain: '换一个邮箱登录',
+    },
+    problem: {
+      kinds: {
+        badRequest: { title: '请求有误', text: '这个请求无法处理，请检查链接或表单后重试。' },
+        signIn: { title: '请先登录', text: '登录后才能继续。' },
+        payment: { title: '需要购买', text: '这部分内容仅对购买者或有效会员开放。' },
+        forbidden: { title: '无权操作', text: '你没有权限进行这个操作。' },
+        notFound: { title: '页面不存在', text: '找不到这个页面：链接可能有误，或内容已被移除。' },
+        conflict: {
+          title: '操作冲突',
+          text: '这个操作与当前状态冲突，可能已经处理过或已被占用。请刷新页面后重试。',
+        },
+        gone: { title: '内容已移除', text: '这项内容已被永久移除。' },
+        tooLarge: { title: '提交的内容过大', text: '提交的内容超出了大小限制，请精简后重试。' },
+        mediaType: { title: '格式不受支持', text: '提交的内容格式无法处理。' },
+        invalid: { title: '填写有误', text: '提交的内容有误，请返回检查后重试。' },
+        tooMany: { title: '请求过于频繁', text: '操作太频繁了，请稍后再试。' },
+        serverError: { title: '出错了', text: '我们这边出了点问题，请稍后再试。' },
+        unavailable: { title: '服务暂时不可用', text: '服务暂时无法使用，请稍后再试。' },
+        other: { title: '请求未能完成', text: '这个请求没有完成，请稍后再试。' },
+      },
+      signIn: '登录',
+      requestId: (id) => `如需反馈，请附上请求编号 ${id}。`,
+      technical: '技术细节（英文）',
+      home: '← 返回首页',
     },
   },
   en: {
@@ -421,6 +472,49 @@ export const messages = {
       buy: (title) => `Buy “${title}”`,
       otherAccount: 'Bought it with another email? Sign in with that one.',
       signInAgain: 'Sign in with another email',
+    },
+    problem: {
+      kinds: {
+        badRequest: {
+          title: 'Bad request',
+          text: 'We could not handle this request. Please check the link or form and try again.',
+        },
+        signIn: { title: 'Please sign in', text: 'You need to sign in to continue.' },
+        payment: { title: 'Access required', text: 'This is for buyers and members with active access.' },
+        forbidden: { title: 'Not allowed', text: 'You are not allowed to do this.' },
+        notFound: {
+          title: 'Page not found',
+          text: 'We could not find this page. The link may be wrong, or the content was removed.',
+        },
+        conflict: {
+          title: 'Conflict',
+          text: 'This clashes with the current state: it may be done already, or taken. Please reload and try again.',
+        },
+        gone: { title: 'No longer available', text: 'This content has been removed for good.' },
+        tooLarge: {
+          title: 'Too large',
+          text: 'What you sent is over the size limit. Please send less and try again.',
+        },
+        mediaType: { title: 'Unsupported format', text: 'What you sent is in a format we cannot handle.' },
+        invalid: {
+          title: 'Please check what you entered',
+          text: 'Some of it is not valid. Please go back, correct it and try again.',
+        },
+        tooMany: { title: 'Too many requests', text: 'That was a lot of requests. Please try again later.' },
+        serverError: {
+          title: 'Something went wrong',
+          text: 'Something went wrong on our side. Please try again later.',
+        },
+        unavailable: {
+          title: 'Service temporarily unavailable',
+          text: 'The service is temporarily unavailable. Please try again in a moment.',
+        },
+        other: { title: 'Request not completed', text: 'This request could not be completed.' },
+      },
+      signIn: 'Sign in',
+      requestId: (id) => `If you report this, please quote request id ${id}.`,
+      technical: 'Technical details',
+      home: '← Home',
     },
   },
 } as const satisfies Record<Locale, Messages>

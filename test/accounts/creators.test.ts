@@ -173,8 +173,9 @@ describe('errors', () => {
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toContain('text/html')
     const html = await res.text()
-    // Problem texts are English, and the page says so.
-    expect(html).toContain('<html lang="en">')
-    expect(html).toContain('Not found')
+    // The visitor's language (zh-CN by default), with the problem's English text kept as a marked detail.
+    expect(html).toContain('<html lang="zh-CN">')
+    expect(html).toContain('页面不存在')
+    expect(html).toMatch(/lang="en"[^>]*>\s*<p>Not found — No route GET \/nope exists\.<\/p>/)
   })
 })
