@@ -94,7 +94,8 @@ const postReads = new WeakMap<
   { id: ReturnType<typeof preparePostRead>; slug: ReturnType<typeof preparePostRead> }
 >()
 
-function postReadsOf(db: Db) {
+/** The prepared post read for `db` (by id or by creator and slug); the bench runs its SQL as a baseline. */
+export function postReadsOf(db: Db) {
   let prepared = postReads.get(db)
   if (!prepared) {
     prepared = { id: preparePostRead(db, 'id'), slug: preparePostRead(db, 'slug') }
