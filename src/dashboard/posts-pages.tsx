@@ -13,7 +13,7 @@ import { createPost } from '../posts/create-post'
 import { type Audience, createPostSchema, type PostJson, updatePostSchema } from '../posts/post-json'
 import { listPosts, readPost } from '../posts/read-posts'
 import { updatePost } from '../posts/update-post'
-import { Paragraphs } from '../web/paragraphs'
+import { Markdown } from '../web/markdown'
 import {
   ActionButton,
   Csrf,
@@ -222,7 +222,7 @@ function PostFormPage(props: {
           </h2>
           <article>
             <h1>{fieldValue(state.values, 'title')}</h1>
-            <Paragraphs text={fieldValue(state.values, 'body')} />
+            <Markdown text={fieldValue(state.values, 'body')} />
           </article>
         </section>
       ) : null}

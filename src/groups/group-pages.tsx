@@ -1,12 +1,12 @@
 /**
  * The buyer's group page: the invite when the access rules let them in, else why not and what to buy. In the
- * creator's language. Creator-written text is escaped by hono/jsx; instructions go through `Paragraphs`.
+ * creator's language. Creator-written text is escaped by hono/jsx; instructions go through `Markdown`.
  */
 import type { CatalogOffer } from '../access/access-query'
 import { formatMoney } from '../lib/money'
 import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
-import { Paragraphs } from '../web/paragraphs'
+import { Markdown } from '../web/markdown'
 import { groupRefusalReason } from './group-rules'
 import type { GroupOffer, Invite, Refusal } from './reveal-group'
 
@@ -63,7 +63,7 @@ export function InvitePage({ offer, invite }: { offer: GroupOffer; invite: Invit
         {invite.instructions.trim() ? (
           <section aria-labelledby="how-to-join">
             <h2 id="how-to-join">{m.groups.howToJoin}</h2>
-            <Paragraphs text={invite.instructions} />
+            <Markdown text={invite.instructions} />
           </section>
         ) : null}
         {invite.rotated_at !== null ? (

@@ -1,7 +1,7 @@
 /**
  * The buyer's pages: the library, a post, a course outline and a lesson. A refused page is still a page: it
  * says why (sign in, bought nothing, ended, refunded, not open yet) and shows what would give access, with buy
- * links. Creator-written text goes through `Paragraphs` (escaped, never HTML).
+ * links. Creator-written text goes through `Markdown` (a safe subset, never HTML).
  */
 
 import type { CatalogOffer } from '../access/access-query'
@@ -11,7 +11,7 @@ import { formatDate, formatRange } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { type Messages, messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
-import { Paragraphs } from '../web/paragraphs'
+import { Markdown } from '../web/markdown'
 import type { OutlineLesson } from './content'
 import type { Library, LibraryItem } from './library'
 
@@ -136,7 +136,7 @@ export function LibraryPage({
                   <strong>{t.library.meeting}:</strong>
                 </p>
                 {booking.meetingDetails.trim() ? (
-                  <Paragraphs text={booking.meetingDetails} />
+                  <Markdown text={booking.meetingDetails} />
                 ) : (
                   <p class="muted">{t.library.noMeetingDetails}</p>
                 )}
@@ -237,10 +237,10 @@ export function PostPage(props: {
       <article>
         <h1>{props.title}</h1>
         {props.body !== null ? (
-          <Paragraphs text={props.body} />
+          <Markdown text={props.body} />
         ) : (
           <>
-            <Paragraphs text={props.excerpt} />
+            <Markdown text={props.excerpt} />
             {props.decision.allowed ? null : (
               <Refusal
                 decision={props.decision}
@@ -272,7 +272,7 @@ export function CoursePage(props: {
         <a href={`/c/${props.creator.slug}`}>{t.backTo(props.creator.name)}</a>
       </p>
       <h1>{props.course.title}</h1>
-      <Paragraphs text={props.course.description} />
+      <Markdown text={props.course.description} />
       {props.decision.allowed ? null : (
         <Refusal
           decision={props.decision}
@@ -332,7 +332,7 @@ export function LessonPage(props: {
       <article>
         <h1>{props.lesson.title}</h1>
         {props.decision.allowed ? (
-          <Paragraphs text={props.lesson.body} />
+          <Markdown text={props.lesson.body} />
         ) : (
           <Refusal
             decision={props.decision}

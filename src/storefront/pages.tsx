@@ -1,13 +1,13 @@
 /**
  * The public storefront pages: a creator's live offers, and one offer. Everything a creator wrote is text, so
- * hono/jsx escapes it; descriptions go through `Paragraphs`, which never emits creator-written HTML.
+ * hono/jsx escapes it; descriptions go through `Markdown`, which never emits creator-written HTML.
  */
 import { raw } from 'hono/html'
 import { formatRange } from '../lib/dates'
 import { formatMoney } from '../lib/money'
 import { type Messages, messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
-import { Paragraphs } from '../web/paragraphs'
+import { Markdown } from '../web/markdown'
 import type { OfferPage } from './load-offer-page'
 import type { Storefront } from './load-storefront'
 import type { PublicCreator, Rail, StorefrontOffer, StorefrontPrice } from './storefront-view'
@@ -106,7 +106,7 @@ export function StorefrontPage({ storefront }: { storefront: Storefront }) {
           <a href="/me">{t.myLibrary}</a>
         </p>
         <h1>{creator.name}</h1>
-        <Paragraphs text={creator.bio} />
+        <Markdown text={creator.bio} />
       </header>
       {offers.length === 0 ? <p class="muted">{t.noOffers}</p> : null}
       <ul class="offers">
@@ -161,7 +161,7 @@ export function OfferPageView({ page }: { page: OfferPage }) {
       <article class="card">
         <OfferFacts offer={offer} t={t} />
         <h1>{offer.title}</h1>
-        <Paragraphs text={offer.description} />
+        <Markdown text={offer.description} />
         <Includes creator={creator} offer={offer} t={t} />
         {lessons.length ? (
           <section aria-labelledby="lessons-title">
