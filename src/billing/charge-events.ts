@@ -15,7 +15,8 @@ import { dayMs } from '../lib/time'
 import { paymentVerdict } from './charge-rules'
 import { grantStatements } from './grants'
 import {
-  type EventOutcome,
+  type Handled,
+  handled,
   ledgerRow,
   moneyFactsQuery,
   moneyFactsUnchanged,
@@ -29,7 +30,7 @@ export async function handleChargeEvent(
   { db, clock }: Pick<Deps, 'db' | 'clock' | 'logger'>,
   event: Stripe.Event,
   via: string,
-): Promise<EventOutcome> {
+): Promise<Handled> {
   const paymentIntentId = paymentIntentOf(event)
   const now = clock.now()
   const [seen, stored, orderRows] = await db.batch([
@@ -40,7 +41,7 @@ export async function handleChargeEvent(
       .from(orders)
       .where(eq(orders.paymentIntentId, paymentIntentId ?? '')),
   ])
-  if (seen.length) return 'duplicate'
+  if (seen.length) return handled('duplicate')
   const verdict = paymentVerdict([
     ...stored.map((row) => toMoneyFact(row.payload)),
     toMoneyFact(JSON.stringify(event)),
@@ -102,7 +103,7 @@ export async function handleChargeEvent(
       )
   }
   await writeBatch(db, statements)
-  return 'processed'
+  return handled('processed')
 }
 
 /**

@@ -12,6 +12,20 @@ import { type MoneyFact, moneyFactTypes } from './charge-rules'
 
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored'
 
+/** What handling one event did: its outcome, and whether its write batch queued mail (mail/outbox.ts). */
+export interface Handled {
+  outcome: EventOutcome
+  /**
+   * True when the committed batch held a `queueMail` (a receipt): the webhook route then dispatches right after
+   * answering. False for everything else, so an event that mailed nothing costs no outbox read.
+   */
+  mailQueued: boolean
+}
+
+export function handled(outcome: EventOutcome, mailQueued = false): Handled {
+  return { outcome, mailQueued }
+}
+
 export function ledgerRow(event: Stripe.Event, now: number, via: string): typeof stripeEvents.$inferInsert {
   const object = event.data.object as { id?: unknown }
   return {
@@ -32,7 +46,7 @@ export async function recordOnly(
   { db, clock }: Pick<Deps, 'db' | 'clock'>,
   event: Stripe.Event,
   via: string,
-): Promise<EventOutcome> {
+): Promise<Handled> {
   const [inserted] = await db.batch([
     db
       .insert(stripeEvents)
@@ -40,7 +54,7 @@ export async function recordOnly(
       .onConflictDoNothing()
       .returning({ id: stripeEvents.id }),
   ])
-  return inserted.length ? 'ignored' : 'duplicate'
+  return handled(inserted.length ? 'ignored' : 'duplicate')
 }
 
 /** The PaymentIntent an event is about, for sessions, charges and disputes alike. */

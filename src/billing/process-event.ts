@@ -7,12 +7,12 @@ import type Stripe from 'stripe'
 import { staleRead } from '../db/errors'
 import type { Deps } from '../deps'
 import { handleChargeEvent } from './charge-events'
-import { type EventOutcome, recordOnly } from './ledger'
+import { type Handled, recordOnly } from './ledger'
 import { handleSessionEvent } from './session-events'
 import { handleSubscriptionEvent } from './subscription-events'
 
 type HandlerDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'stripe' | 'config'>
-type Handler = (deps: HandlerDeps, event: Stripe.Event, via: string) => Promise<EventOutcome>
+type Handler = (deps: HandlerDeps, event: Stripe.Event, via: string) => Promise<Handled>
 
 const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.completed': handleSessionEvent,
@@ -33,7 +33,7 @@ export async function processStripeEvent(
   deps: HandlerDeps,
   event: Stripe.Event,
   via: 'webhook' | 'reconcile' | 'checkout_success' | 'api',
-): Promise<EventOutcome> {
+): Promise<Handled> {
   // A completed subscription checkout is a subscription fact: its handler reads the subscription itself.
   const mode = (event.data.object as { object?: string; mode?: string }).mode
   if (event.type === 'checkout.session.completed' && mode === 'subscription')

@@ -8,7 +8,6 @@ import type Stripe from 'stripe'
 import { stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { dayMs } from '../lib/time'
-import type { EventOutcome } from './ledger'
 import { processStripeEvent } from './process-event'
 
 /** Events older than this are gone from Stripe's Events API anyway. */
@@ -57,7 +56,7 @@ export async function reconcile(
   events.sort((a, b) => a.created - b.created)
   for (const event of events) {
     try {
-      const outcome: EventOutcome = await processStripeEvent(deps, event, 'reconcile')
+      const { outcome } = await processStripeEvent(deps, event, 'reconcile')
       report[outcome]++
     } catch (error) {
       // One bad event must not block the rest; it stays unrecorded and the next run retries it.

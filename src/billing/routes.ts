@@ -33,9 +33,10 @@ export function billingRoutes(deps: Deps) {
       deps.logger.warn('webhook signature refused', { requestId: c.var.requestId, reason: String(error) })
       throw badRequest('The Stripe-Signature does not match this payload and secret, or is too old.')
     }
-    const outcome = await processStripeEvent(deps, event, 'webhook')
-    // A purchase queued its receipt in the same batch: send it now rather than at the next cron run.
-    if (outcome === 'processed') dispatchAfterResponse(deps, c)
+    const { outcome, mailQueued } = await processStripeEvent(deps, event, 'webhook')
+    // A purchase queued its receipt in the same batch: send it now rather than at the next cron run. Events that
+    // queued nothing (renewals, refunds, duplicates) leave the outbox alone.
+    if (mailQueued) dispatchAfterResponse(deps, c)
     deps.logger.info('stripe event', { eventId: event.id, type: event.type, outcome })
     return c.json({ received: true, outcome }, 200)
   })

@@ -19,7 +19,8 @@ import { newId } from '../lib/ids'
 import { paymentVerdict } from './charge-rules'
 import { grantStatements } from './grants'
 import {
-  type EventOutcome,
+  type Handled,
+  handled,
   ledgerRow,
   moneyFactsQuery,
   moneyFactsUnchanged,
@@ -33,7 +34,7 @@ export async function handleSessionEvent(
   { db, clock, logger, config }: Pick<Deps, 'db' | 'clock' | 'logger' | 'config'>,
   event: Stripe.Event,
   via: string,
-): Promise<EventOutcome> {
+): Promise<Handled> {
   const session = event.data.object as Stripe.Checkout.Session
   const orderId = session.metadata?.order_id ?? session.client_reference_id ?? ''
   const sessionEmail = session.customer_details?.email ?? session.customer_email ?? null
@@ -52,7 +53,7 @@ export async function handleSessionEvent(
     // What the receipt mail says (offer, creator, slot), keyed by the order id: still one round trip.
     receiptQuery(db, orderId),
   ])
-  if (seen.length) return 'duplicate'
+  if (seen.length) return handled('duplicate')
   const order = orderRows[0]
   if (!order || (session.mode !== 'payment' && event.type !== 'checkout.session.expired')) {
     // Not one of ours, or a subscription checkout: its access follows the subscription (subscription-events.ts).
@@ -64,7 +65,7 @@ export async function handleSessionEvent(
   if (decision.grant && !email) {
     logger.error('paid checkout without an email; cannot grant', { eventId: event.id, orderId })
     await db.insert(stripeEvents).values({ ...ledgerRow(event, now, via), error: 'no buyer email' })
-    return 'ignored'
+    return handled('ignored')
   }
 
   // Stripe always reports the email of a paid session; only without one is the order's email read for.
@@ -80,6 +81,7 @@ export async function handleSessionEvent(
       .values(ledgerRow(event, now, via))
       .onConflictDoNothing(),
   ]
+  let mailQueued = false
   const buyerId = sql`(select id from buyers where email = ${email})`
   const verdict = paymentVerdict(facts.map((row) => toMoneyFact(row.payload)))
 
@@ -123,7 +125,8 @@ export async function handleSessionEvent(
       }),
     )
     const receipt = receiptRows[0]
-    if (receipt)
+    if (receipt) {
+      mailQueued = true // the route sends it right after answering
       statements.push(
         ...receiptStatements(db, receipt, order, {
           email,
@@ -132,6 +135,7 @@ export async function handleSessionEvent(
           now,
         }),
       )
+    }
     if (order.slotId)
       statements.push(
         db
@@ -177,7 +181,7 @@ export async function handleSessionEvent(
         ),
     )
   await writeBatch(db, statements)
-  return 'processed'
+  return handled('processed', mailQueued)
 }
 
 function runningAccess(db: Deps['db'], email: string, offerId: string | SQL) {

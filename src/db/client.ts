@@ -70,3 +70,21 @@ export async function writeBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<
 export function guardStatement(db: Db, name: string, stillHolds: SQL): BatchItem<'sqlite'> {
   return db.run(sql`insert into write_guards (name, holds) select ${name}, 0 where not (${stillHolds})`)
 }
+
+/**
+ * A statement built once per database and bound per call: `build` returns drizzle's `.prepare()` of a query whose
+ * values are `sql.placeholder(name)`s, and callers run it with those values (`.all({ id })`). Turning a query
+ * builder into SQL text walks its whole tree each time, a good part of a hot statement's cost, though the text
+ * never changes. Cached per `db` object, so each database (each test's, a wrapped one) gets its own.
+ */
+export function preparedFor<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>()
+  return (db) => {
+    let prepared = cache.get(db)
+    if (prepared === undefined) {
+      prepared = build(db)
+      cache.set(db, prepared)
+    }
+    return prepared
+  }
+}

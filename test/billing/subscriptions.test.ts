@@ -106,6 +106,53 @@ describe('card subscriptions', () => {
   })
 })
 
+describe("the buyer's Stripe customer id", () => {
+  const customerOf = (subscriptionId: string) =>
+    fake.object<{ customer: string }>(subscriptionId)?.customer ?? ''
+  async function buyers() {
+    const rows = await ctx.sql.execute('select email, stripe_customer_id from buyers order by email')
+    return rows.rows.map((row) => `${row.email}:${row.stripe_customer_id ?? 'none'}`)
+  }
+
+  it('is set on the buyer the subscription creates', async () => {
+    const { subscriptionId, events } = await subscribed()
+    await deliver(events, { seed: 2, shuffle: true, duplicates: 1 })
+    expect(await buyers()).toEqual([`member@example.com:${customerOf(subscriptionId)}`])
+  })
+
+  it('is set on an existing buyer who has none yet, once', async () => {
+    const { subscriptionId, events } = await subscribed()
+    await ctx.sql.execute(
+      "insert into buyers (id, email, created_at, updated_at) values ('buy_old', 'member@example.com', 1, 1)",
+    )
+    await deliver(events)
+    expect(await buyers()).toEqual([`member@example.com:${customerOf(subscriptionId)}`])
+    const row = (await ctx.sql.execute("select id, updated_at from buyers where id = 'buy_old'")).rows[0]
+    expect(Number(row?.updated_at)).toBeGreaterThan(1)
+  })
+
+  it('stays with the buyer who already holds it (a customer whose email changed at Stripe)', async () => {
+    const { subscriptionId, events } = await subscribed()
+    const customer = customerOf(subscriptionId)
+    await ctx.sql.execute({
+      sql: "insert into buyers (id, email, stripe_customer_id, created_at, updated_at) values ('buy_first', 'first@example.com', ?, 1, 1)",
+      args: [customer],
+    })
+    await deliver(events)
+    expect(await buyers()).toEqual([`first@example.com:${customer}`, 'member@example.com:none'])
+    expect(await entitlement()).toMatchObject({ state: 'active' })
+  })
+
+  it('does not replace the one a buyer already has', async () => {
+    const { events } = await subscribed()
+    await ctx.sql.execute(
+      "insert into buyers (id, email, stripe_customer_id, created_at, updated_at) values ('buy_old', 'member@example.com', 'cus_earlier', 1, 1)",
+    )
+    await deliver(events)
+    expect(await buyers()).toEqual(['member@example.com:cus_earlier'])
+  })
+})
+
 describe('tier changes', () => {
   it('moves the grant to the new tier when the subscription changes tier, with history', async () => {
     const { subscriptionId, events, key } = await subscribed()

@@ -1,5 +1,5 @@
 import Stripe from 'stripe'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { processStripeEvent } from '../../src/billing/process-event'
 import type { Db } from '../../src/db/client'
 import { orders } from '../../src/db/schema'
@@ -122,7 +122,11 @@ describe('POST /webhooks/stripe: happy', () => {
     const { order } = await givenOrder(courseBody())
     const event = sessionEvent('checkout.session.completed', order.id)
     ctx.roundTrips.count = 0
-    expect(await processStripeEvent(ctx.deps, event, 'webhook')).toBe('processed')
+    // A paid course queues its receipt in the same batch, and says so (the route then dispatches at once).
+    expect(await processStripeEvent(ctx.deps, event, 'webhook')).toEqual({
+      outcome: 'processed',
+      mailQueued: true,
+    })
     // One read batch (ledger, order, money facts, running access, receipt facts), one write batch.
     expect(ctx.roundTrips.count).toBe(2)
     const res = await post(event)
@@ -219,6 +223,28 @@ describe('POST /webhooks/stripe: happy', () => {
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ outcome: 'ignored' })
     expect(await countRows(ctx, 'stripe_events')).toBe(1)
+  })
+})
+
+describe('POST /webhooks/stripe: mail right after the response', () => {
+  it('sends the receipt a purchase queued without waiting for the next dispatcher run', async () => {
+    const { order } = await givenOrder(courseBody())
+    expect((await post(sessionEvent('checkout.session.completed', order.id))).status).toBe(200)
+    await vi.waitFor(() => expect(ctx.mails.map((mail) => mail.to)).toEqual(['reader@example.com']))
+  })
+
+  it('leaves the outbox alone for an event that queued no mail', async () => {
+    const { order } = await givenOrder(courseBody())
+    await processStripeEvent(ctx.deps, sessionEvent('checkout.session.completed', order.id), 'webhook')
+    // The receipt is queued but not sent (processStripeEvent does not dispatch); the refund queues nothing.
+    expect(await countRows(ctx, 'mails')).toBe(1)
+    ctx.roundTrips.count = 0
+    expect((await post(fullRefund(order.id))).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The refund's own read and write batches, and no outbox read.
+    expect(ctx.roundTrips.count).toBe(2)
+    expect(ctx.mails).toEqual([])
+    expect(await states()).toEqual(['revoked/refunded'])
   })
 })
 
@@ -422,7 +448,7 @@ describe('refunds and purchases processed at the same instant', () => {
       'webhook',
     )
     expect(refundStatus).toBe(200)
-    expect(outcome).toBe('processed')
+    expect(outcome.outcome).toBe('processed')
     expect(await countRows(ctx, 'entitlements')).toBe(0)
     expect((await ctx.sql.execute('select status from orders')).rows[0]?.status).toBe('refunded')
     expect(await countRows(ctx, 'stripe_events')).toBe(2)
