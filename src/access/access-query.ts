@@ -81,8 +81,11 @@ function catalogJson(creatorId: string | SQLWrapper): SQL {
     from offers o where o.creator_id = ${creatorId})`
 }
 
-/** Parses the access column; the shapes are the ones `heldJson` and `catalogJson` build. */
-function parseAccess(value: unknown): AccessData {
+/**
+ * Parses the access column; the shapes are the ones `heldJson` and `catalogJson` build. `accessColumn` maps with
+ * it; a statement read by position (library/content.ts) calls it on the column's raw value.
+ */
+export function parseAccess(value: unknown): AccessData {
   if (typeof value !== 'string') return { held: [], catalog: [] }
   return JSON.parse(value) as AccessData
 }

@@ -1,7 +1,13 @@
+const utf8 = new TextEncoder()
+/** Each byte value as two lower-case hex digits, built once. */
+const hexOf = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+
 /** SHA-256 of a UTF-8 string as lower-case hex. Web Crypto: same result on Node and Workers. */
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(value)))
+  let hex = ''
+  for (const byte of digest) hex += hexOf[byte]
+  return hex
 }
 
 /** URL-safe random token with `bytes` bytes of entropy. */

@@ -27,6 +27,11 @@ const orderedLine = /^[ \t]{0,3}\d{1,9}[.)][ \t]+(.*)$/
 const quoteLine = /^[ \t]{0,3}>[ \t]?(.*)$/
 const fenceLine = /^[ \t]{0,3}(```+|~~~+)/
 const ruleLine = /^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$/
+/**
+ * What every line above begins with: a line that does not (most of a post) can only be part of a paragraph,
+ * so the six patterns need not be tried on it.
+ */
+const blockStart = /^[ \t#>`~*+\-_\d]/
 
 /** Splits the text into blocks, line by line. */
 export function parseBlocks(text: string): Block[] {
@@ -35,7 +40,8 @@ export function parseBlocks(text: string): Block[] {
   let index = 0
   while (index < lines.length) {
     const line = lines[index] ?? ''
-    const fence = fenceLine.exec(line)
+    const marked = blockStart.test(line)
+    const fence = marked ? fenceLine.exec(line) : null
     if (fence?.[1]) {
       const marker = fence[1]
       const body: string[] = []
@@ -52,26 +58,26 @@ export function parseBlocks(text: string): Block[] {
       index++
       continue
     }
-    const heading = headingLine.exec(line)
+    const heading = marked ? headingLine.exec(line) : null
     if (heading?.[1]) {
       blocks.push({ kind: 'heading', level: heading[1].length, text: heading[2] ?? '' })
       index++
       continue
     }
-    if (ruleLine.test(line)) {
+    if (marked && ruleLine.test(line)) {
       blocks.push({ kind: 'rule' })
       index++
       continue
     }
-    if (quoteLine.test(line)) {
+    if (marked && quoteLine.test(line)) {
       const quoted: string[] = []
       while (index < lines.length && quoteLine.test(lines[index] ?? ''))
         quoted.push(quoteLine.exec(lines[index++] ?? '')?.[1] ?? '')
       blocks.push({ kind: 'quote', lines: quoted })
       continue
     }
-    const ordered = orderedLine.test(line)
-    if (ordered || bulletLine.test(line)) {
+    const ordered = marked && orderedLine.test(line)
+    if (ordered || (marked && bulletLine.test(line))) {
       const pattern = ordered ? orderedLine : bulletLine
       const items: string[] = []
       while (index < lines.length && pattern.test(lines[index] ?? ''))
@@ -84,11 +90,12 @@ export function parseBlocks(text: string): Block[] {
       const next = lines[index] ?? ''
       if (
         next.trim() === '' ||
-        headingLine.test(next) ||
-        fenceLine.test(next) ||
-        quoteLine.test(next) ||
-        ruleLine.test(next) ||
-        (paragraph.length > 0 && (bulletLine.test(next) || orderedLine.test(next)))
+        (blockStart.test(next) &&
+          (headingLine.test(next) ||
+            fenceLine.test(next) ||
+            quoteLine.test(next) ||
+            ruleLine.test(next) ||
+            (paragraph.length > 0 && (bulletLine.test(next) || orderedLine.test(next)))))
       )
         break
       paragraph.push(next.trim())
@@ -117,8 +124,12 @@ export function safeHref(target: string): string | null {
 const inlineToken =
   /(`+)([\s\S]*?[^`])\1(?!`)|\[([^\]\n]{1,500})\]\(([^()\s]{1,2000})\)|\*\*(?=\S)([\s\S]*?\S)\*\*|__(?=\S)([\s\S]*?\S)__|\*(?=\S)([^*]*?\S)\*|(?<![\p{L}\p{N}])_(?=\S)([^_]*?\S)_(?![\p{L}\p{N}])/gu
 
+/** Every token above begins with one of these: text without any (most lines) is plain text as it is. */
+const inlineStart = /[`[*_]/
+
 /** Inline Markdown as hono/jsx children; every string is escaped when rendered. */
 export function inline(text: string): Child[] {
+  if (!inlineStart.test(text)) return text === '' ? [] : [text]
   const out: Child[] = []
   let last = 0
   for (const match of text.matchAll(inlineToken)) {
@@ -150,6 +161,7 @@ export function inline(text: string): Child[] {
 
 /** Lines joined by line breaks, each line's inline Markdown rendered. */
 function withBreaks(lines: string[]): Child[] {
+  if (lines.length === 1) return inline(lines[0] ?? '')
   return lines.flatMap((line, index) => (index > 0 ? [<br />, ...inline(line)] : inline(line)))
 }
 

@@ -23,6 +23,20 @@ describe('Markdown', () => {
     expect(await html('```\nconst a = **b** < 1\n```')).toBe('<pre><code>const a = **b** &lt; 1</code></pre>')
   })
 
+  it('tells block markers from plain lines wherever they start (indented, tabbed, CR line ends)', async () => {
+    expect(
+      await html(
+        'plain line\n  - indented item\n\u3000\nafter ideographic space\n\tx\n9) nine\n~~~\nfenced\n~~~\n> q\n_x_ and *y*',
+      ),
+    ).toBe(
+      '<p>plain line</p><ul><li>indented item</li></ul><p>after ideographic space<br/>x</p><ol><li>nine</li></ol>' +
+        '<pre><code>fenced</code></pre><blockquote><p>q</p></blockquote><p><em>x</em> and <em>y</em></p>',
+    )
+    expect(await html('a\n\r\nb\rc\n#nospace\n+ plus\n1.5 not a list')).toBe(
+      '<p>a</p><p>b<br/>c<br/>#nospace</p><ul><li>plus</li></ul><p>1.5 not a list</p>',
+    )
+  })
+
   it('renders inline code, strong, emphasis and safe links', async () => {
     expect(await html('use `a*b*c` and **bold** and *em* and _em_ but not snake_case_name')).toBe(
       '<p>use <code>a*b*c</code> and <strong>bold</strong> and <em>em</em> and <em>em</em> but not snake_case_name</p>',
