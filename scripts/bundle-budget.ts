@@ -4,5 +4,5 @@
  *   shrinks; never raise it without saying why in the commit.
  * - `targetKiB` is the goal set by issue 7, which the bundle does not meet yet.
  */
-export const budgetKiB = 210
+export const budgetKiB = 212
 export const targetKiB = 120
