@@ -57,7 +57,7 @@ export function createApp(deps: Deps) {
   app.use('*', requestId({ headerName: 'x-request-id' }))
   app.use('*', async function securityHeaders(c, next) {
     // Set before the handler, so the response it builds carries them (a handler may still choose a stricter
-    // value: /login/verify's `no-referrer`), then added to a response that came out without them (a raw
+    // value: /login/verify's `same-origin`), then added to a response that came out without them (a raw
     // Response). Only where missing: a header set on a finished response makes Hono copy it, and on Node that
     // turns @hono/node-server's string body into a stream it must read back, about 0.15 ms of CPU per page view
     // under load (bench/gated-read.ts).

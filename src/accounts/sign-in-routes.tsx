@@ -129,7 +129,10 @@ export function signInRoutes(deps: Deps) {
       const m = messagesFor(locale).auth
       // The token is not consumed here: link scanners fetch with GET; only the button's POST signs in.
       c.header('Cache-Control', 'no-store')
-      c.header('Referrer-Policy', 'no-referrer')
+      // The URL carries the token: nothing leaving this page may name it, not even the origin of another site.
+      // Not `no-referrer`: with it a browser sends `Origin: null` on the button's POST, which the same-origin
+      // check refuses (`same-origin` keeps the Origin on requests to this site).
+      c.header('Referrer-Policy', 'same-origin')
       return c.html(
         <Layout title={m.confirmTitle} lang={locale}>
           <h1>{m.confirmTitle}</h1>

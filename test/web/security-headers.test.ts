@@ -2,7 +2,7 @@
  * Every response carries `X-Content-Type-Options: nosniff` and `Referrer-Policy: strict-origin-when-cross-origin`,
  * whatever built it: a page, JSON, a problem, a redirect, the stylesheet, a streamed CSV (a raw Response), a HEAD
  * request, a refused body. The middleware sets them before the handler and enforces them on the response that
- * comes out where missing, so a handler's stricter value survives (/login/verify's `no-referrer`). Responses built
+ * comes out where missing, so a handler's stricter value survives (/login/verify's `same-origin`). Responses built
  * through the context also carry the `x-request-id`; a raw Response (the CSV) does not.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -68,13 +68,13 @@ describe('security headers', () => {
     expectSecurityHeaders(raw)
   })
 
-  it("leave a handler's stricter choice: the sign-in link's page sends no referrer at all", async () => {
+  it("leave a handler's stricter choice: the sign-in link's page sends no referrer to other sites", async () => {
     const verify = await ctx.app.request('/login/verify?token=abc', {
       headers: { accept: 'text/html', origin },
     })
     expect(verify.status).toBe(200)
     // Its URL carries the sign-in token: no request from that page may name it.
-    expect(verify.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(verify.headers.get('referrer-policy')).toBe('same-origin')
     expect(verify.headers.get('x-content-type-options')).toBe('nosniff')
   })
 
