@@ -4,17 +4,14 @@
  * timed from `new Miniflare(...)` to the first answer of /healthz — workerd's own start-up included, since a
  * cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer.
  */
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { targetKiB } from '../scripts/bundle-budget'
+import { buildWorker, workerOutDir as outDir, targetKiB } from '../scripts/worker-bundle'
 import { fixed, type Row } from './table'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const outDir = join(root, 'dist/worker')
 
 const secrets = {
   ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
@@ -27,12 +24,7 @@ const secrets = {
 }
 
 export async function measureWorker(coldStarts: number): Promise<Row[]> {
-  await promisify(execFile)('npm', ['run', '--silent', 'build:worker'], {
-    cwd: root,
-    // No telemetry, no update check, no prompt: the dry run must not need the network.
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
-    timeout: 120_000,
-  })
+  await buildWorker()
   const bundle = await readFile(join(outDir, 'worker.js'))
   const gzip = gzipSync(bundle).length
   const times: number[] = []

@@ -3,18 +3,12 @@
  * dry run, minified, with esbuild's metafile), prints its size and what it is made of, and exits 1 when the
  * gzip size is over the budget. CI runs it after the tests, so a dependency or a feature that bloats the bundle
  * fails the build instead of slowing every cold start unnoticed.
- * The limits are in scripts/bundle-budget.ts: the enforced budget and the (not yet met) target.
+ * The limits are in scripts/worker-bundle.ts: the enforced budget and the (not yet met) target.
  */
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { budgetKiB, targetKiB } from './bundle-budget'
-
-const root = fileURLToPath(new URL('../', import.meta.url))
-const outDir = join(root, 'dist/worker')
+import { budgetKiB, buildWorker, workerOutDir as outDir, targetKiB } from './worker-bundle'
 
 interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>
@@ -33,12 +27,7 @@ function composition(meta: Metafile): [string, number][] {
 }
 
 async function main() {
-  await promisify(execFile)('npm', ['run', '--silent', 'build:worker'], {
-    cwd: root,
-    // No telemetry, no update check, no prompt: the dry run must not need the network.
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
-    timeout: 180_000,
-  })
+  await buildWorker()
   const bundle = await readFile(join(outDir, 'worker.js'))
   const meta = JSON.parse(await readFile(join(outDir, 'meta.json'), 'utf8')) as Metafile
   const gzipKiB = gzipSync(bundle).length / 1024

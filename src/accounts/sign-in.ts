@@ -15,6 +15,7 @@ import type { Deps } from '../deps'
 import { randomToken, sha256Hex } from '../lib/crypto'
 import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
+import { isSitePath } from '../lib/site-path'
 import { queueMail } from '../mail/outbox'
 import { signInMail } from '../mail/templates'
 import { exceeded, forgetOldWindows, hit, type Limit } from './rate-limits'
@@ -40,8 +41,7 @@ export type SignInRequestOutcome = { status: 'sent' } | { status: 'limited'; ret
 
 /** Only same-origin absolute paths: `/me`, never `//evil.example` or `https://…`. */
 export function safeNext(next: string | null | undefined, fallback: string): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 500)
-    return fallback
+  if (!next || !isSitePath(next) || next.length > 500) return fallback
   return next
 }
 

@@ -12,6 +12,7 @@
  *   unlinked. Raw HTML and images are shown as text.
  */
 import type { Child } from 'hono/jsx'
+import { isSitePath } from '../lib/site-path'
 
 type Block =
   | { kind: 'paragraph'; lines: string[] }
@@ -109,7 +110,7 @@ export function parseBlocks(text: string): Block[] {
 /** A link target a page may carry: http(s), mailto, or a path or fragment on this site. */
 export function safeHref(target: string): string | null {
   const href = target.trim()
-  if (href.startsWith('/') && !href.startsWith('//') && !href.startsWith('/\\')) return href
+  if (isSitePath(href)) return href
   if (href.startsWith('#')) return href
   try {
     // The URL parser's own reading (the one a browser will make), normalised; anything else is no link.
