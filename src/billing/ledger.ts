@@ -57,10 +57,17 @@ export async function recordOnly(
   return handled(inserted.length ? 'ignored' : 'duplicate')
 }
 
-/** The PaymentIntent an event is about, for sessions, charges and disputes alike. */
+/**
+ * The PaymentIntent an event is about: sessions, charges and disputes name it as `payment_intent`, as did invoices
+ * before API 2025-03-31.basil; an InvoicePayment (`invoice_payment.paid`, the link from a subscription's invoice
+ * to the payment that paid it) as `payment.payment_intent`.
+ */
 export function paymentIntentOf(event: Stripe.Event): string | null {
-  const object = event.data.object as { payment_intent?: unknown }
-  return typeof object.payment_intent === 'string' ? object.payment_intent : null
+  const object = event.data.object as { payment_intent?: unknown; payment?: { payment_intent?: unknown } }
+  const reference = object.payment_intent ?? object.payment?.payment_intent
+  if (typeof reference === 'string') return reference
+  const expanded = reference as { id?: unknown } | null | undefined
+  return typeof expanded?.id === 'string' ? expanded.id : null
 }
 
 /** Every stored money fact (refunds, disputes) about one PaymentIntent: one query, any arrival order. */

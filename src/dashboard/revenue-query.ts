@@ -22,8 +22,11 @@
  * summed together. Every part is scoped to the creator through `orders.creator_id`: invoices via their
  * subscription's `order_id` metadata, refunds via the order or invoice their PaymentIntent paid.
  *
- * A refund of a subscription charge is found through the `invoice.paid` event's PaymentIntent, which the
- * ledger records from the invoice's `payment_intent`; an invoice event without one leaves its refunds out.
+ * A refund of a subscription charge is found through its PaymentIntent: the `invoice_payment.paid` event names
+ * the invoice that PaymentIntent paid (Stripe's link since API 2025-03-31.basil, where invoices lost their
+ * `payment_intent`), and an invoice from an older API version names it itself. Either way the refund counts
+ * once, for the invoice's tier. Until the `invoice_payment.paid` event has arrived, a subscription refund is not
+ * yet counted (it cannot be placed); the report is right again once it is in the ledger.
  */
 import { type SQL, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
@@ -52,14 +55,14 @@ const invoiceMetadata = sql`coalesce(
  * tier (see above). One row per invoice, even if Stripe's event was stored under two ids.
  */
 function paidInvoices(creatorId: string, where: SQL) {
-  return sql`select i.at, i.payment_intent_id, i.currency, i.amount,
+  return sql`select i.at, i.invoice_id, i.currency, i.amount,
       coalesce((select f.id from offers f where f.creator_id = ${creatorId} and f.kind = 'tier' and f.id =
         case when coalesce(json_extract(i.md, '$.pending_offer_id'), '') != ''
             and cast(json_extract(i.md, '$.pending_from') as integer) <= i.period_start
           then json_extract(i.md, '$.pending_offer_id')
           else json_extract(i.md, '$.offer_id') end), o.offer_id) as offer_id
     from (
-      select e.created_at as at, e.payment_intent_id,
+      select e.created_at as at, e.object_id as invoice_id,
         upper(json_extract(e.payload, '$.data.object.currency')) as currency,
         coalesce(json_extract(e.payload, '$.data.object.amount_paid'), 0) as amount,
         json_extract(e.payload, '$.data.object.lines.data[0].period.start') as period_start,
@@ -106,7 +109,7 @@ export function revenueSql(creatorId: string, months: MonthBounds[], grouping: R
       .join(', '),
   )
   const inRange = sql`e.created_at >= ${startAt} and e.created_at < ${endAt}`
-  const refundedPayments = sql`e.payment_intent_id in (select payment_intent_id from refund_events)`
+  const refundedInvoices = sql`e.object_id in (select invoice_id from invoice_refunds)`
   const select =
     grouping === 'month-offer'
       ? sql`select m.month, p.offer_id, f.title as offer_title, p.currency,
@@ -125,7 +128,7 @@ export function revenueSql(creatorId: string, months: MonthBounds[], grouping: R
           order by p.currency`
   return sql`with months(month, start_at, end_at) as (values ${monthValues}),
     refund_events as (
-      select e.created_at as at, e.payment_intent_id,
+      select e.id as event_id, e.created_at as at, e.payment_intent_id,
         max(0, coalesce(json_extract(e.payload, '$.data.object.amount_refunded'), 0) - coalesce((
           select max(json_extract(prior.payload, '$.data.object.amount_refunded')) from stripe_events prior
           where prior.object_id = e.object_id and prior.type = 'charge.refunded'
@@ -133,6 +136,19 @@ export function revenueSql(creatorId: string, months: MonthBounds[], grouping: R
         ), 0)) as amount
       from stripe_events e
       where e.type = 'charge.refunded' and ${inRange}
+    ),
+    -- Refunds of subscription charges, by invoice: through the invoice payment that names the PaymentIntent, or
+    -- through a pre-2025-03-31 invoice that names it itself. A union keeps one row per refund event and invoice.
+    invoice_refunds(event_id, at, invoice_id, amount) as (
+      select r.event_id, r.at, json_extract(p.payload, '$.data.object.invoice'), r.amount
+      from refund_events r
+      join stripe_events p on p.payment_intent_id = r.payment_intent_id and p.type = 'invoice_payment.paid'
+      where r.amount > 0
+      union
+      select r.event_id, r.at, v.object_id, r.amount
+      from refund_events r
+      join stripe_events v on v.payment_intent_id = r.payment_intent_id and v.type = 'invoice.paid'
+      where r.amount > 0
     ),
     payments(at, offer_id, currency, gross, refunds, n) as (
       select o.paid_at, o.offer_id, o.currency, o.amount, 0, o.amount > 0
@@ -150,9 +166,8 @@ export function revenueSql(creatorId: string, months: MonthBounds[], grouping: R
       where r.amount > 0
       union all
       select r.at, i.offer_id, i.currency, 0, r.amount, 0
-      from refund_events r
-      join (${paidInvoices(creatorId, refundedPayments)}) i on i.payment_intent_id = r.payment_intent_id
-      where r.amount > 0
+      from invoice_refunds r
+      join (${paidInvoices(creatorId, refundedInvoices)}) i on i.invoice_id = r.invoice_id
     )
     ${select}`
 }

@@ -424,8 +424,8 @@ export const stripeEvents = sqliteTable(
     /** The main object's id (cs_…, sub_…, ch_…), to find events about one object. */
     objectId: text('object_id'),
     /**
-     * The PaymentIntent the event concerns (sessions, charges, disputes): every money fact about one payment,
-     * whatever order Stripe delivered them in, is found by this key.
+     * The PaymentIntent the event concerns (sessions, charges, disputes, invoice payments): every money fact about
+     * one payment, whatever order Stripe delivered them in, is found by this key.
      */
     paymentIntentId: text('payment_intent_id'),
     receivedAt: integer('received_at').notNull(),

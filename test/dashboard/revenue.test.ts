@@ -5,6 +5,7 @@ import { revenueSql } from '../../src/dashboard/revenue-query'
 import { dayMs } from '../../src/lib/time'
 import { courseBody, tierBody } from '../catalog/builders'
 import { api, givenCreator, type TestContext } from '../helpers'
+import { deliverToApp } from '../payments'
 import {
   buy,
   type Creator,
@@ -141,6 +142,50 @@ describe('GET /api/v1/stats/revenue: happy', () => {
       ['2027-11', tier.id, 20000, 3000],
     ])
     expect(res.body.totals).toEqual([{ currency: 'CNY', gross: 40000, refunds: 3000, net: 37000, count: 2 }])
+  })
+
+  it('places a subscription refund that arrives before the invoice payment naming its PaymentIntent', async () => {
+    const tier = await liveOffer(shop, creator.key, tierBody({ title: '内圈' }))
+    const { subscriptionId } = await subscribe(shop, tier.id, 'member@example.com')
+    ctx.clock.advance(365 * dayMs)
+    const from = shop.fake.events.length
+    shop.fake.renewSubscription(subscriptionId)
+    shop.fake.refundCharge(latestInvoiceCharge(shop, subscriptionId), 3000)
+    const events = shop.fake.events.slice(from)
+    const link = events.filter((event) => event.type === 'invoice_payment.paid')
+    expect(link).toHaveLength(1)
+    // Everything but the invoice payment: the renewal counts, its refund cannot be placed yet.
+    await deliverToApp(
+      shop.payments,
+      events.filter((event) => event.type !== 'invoice_payment.paid'),
+    )
+    const before = await revenue('?from=2027-11&to=2027-11')
+    expect(before.body.totals).toEqual([{ currency: 'CNY', gross: 20000, refunds: 0, net: 20000, count: 1 }])
+    await deliverToApp(shop.payments, link)
+    const after = await revenue('?from=2027-11&to=2027-11')
+    expect(after.body.data.map((row: Record<string, unknown>) => [row.offer_id, row.refunds])).toEqual([
+      [tier.id, 3000],
+    ])
+  })
+
+  it('counts a refund once for an invoice from an older API version that also names its PaymentIntent', async () => {
+    const tier = await liveOffer(shop, creator.key, tierBody())
+    const { subscriptionId } = await subscribe(shop, tier.id, 'member@example.com')
+    ctx.clock.advance(365 * dayMs)
+    const from = shop.fake.events.length
+    shop.fake.renewSubscription(subscriptionId)
+    shop.fake.refundCharge(latestInvoiceCharge(shop, subscriptionId), 5000)
+    const events = shop.fake.events.slice(from).map((event) => {
+      if (event.type !== 'invoice.paid') return event
+      // A webhook endpoint on an API version before 2025-03-31 still gets `payment_intent` on the invoice.
+      const object = event.data.object as unknown as { payments: { data: { payment: object }[] } }
+      const legacy = { ...object, payment_intent: object.payments.data[0]?.payment }
+      const paymentIntent = (legacy.payment_intent as { payment_intent: string }).payment_intent
+      return { ...event, data: { ...event.data, object: { ...legacy, payment_intent: paymentIntent } } }
+    }) as typeof shop.fake.events
+    await deliverToApp(shop.payments, events)
+    const res = await revenue('?from=2027-11&to=2027-11')
+    expect(res.body.totals).toEqual([{ currency: 'CNY', gross: 20000, refunds: 5000, net: 15000, count: 1 }])
   })
 
   it('counts nothing for a free trial’s first invoice, and the first charge after it', async () => {

@@ -74,13 +74,18 @@ export async function refund(shop: Shop, key: string, orderId: string, amount?: 
   await deliverSince(shop, from)
 }
 
-/** The charge that paid a subscription's latest invoice. */
+/** The charge that paid a subscription's latest invoice: its paid InvoicePayment's PaymentIntent's charge. */
 export function latestInvoiceCharge(shop: Shop, subscriptionId: string): string {
   const invoice = shop.fake
-    .objects<{ subscription: string; charge: string | null }>('invoice')
+    .objects<{
+      subscription: string
+      payments: { data: { status: string; payment: { payment_intent: string } }[] }
+    }>('invoice')
     .filter((candidate) => candidate.subscription === subscriptionId)
     .at(-1)
-  return invoice?.charge ?? ''
+  const paid = invoice?.payments.data.find((payment) => payment.status === 'paid')
+  if (!paid) return ''
+  return shop.fake.object<{ latest_charge: string | null }>(paid.payment.payment_intent).latest_charge ?? ''
 }
 
 /** Runs a fake Stripe control and delivers the events it created. */

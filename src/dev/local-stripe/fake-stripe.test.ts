@@ -483,6 +483,7 @@ describe('subscriptions', () => {
     expect(events.map((event) => event.type)).toEqual([
       'customer.subscription.created',
       'invoice.paid',
+      'invoice_payment.paid',
       'checkout.session.completed',
     ])
     const periodEnd = Date.UTC(2026, 11, 23, 12, 0, 0) / 1000
@@ -502,10 +503,23 @@ describe('subscriptions', () => {
       current_period_end: periodEnd,
       price: { unit_amount: 1500, recurring: { interval: 'month' } },
     })
-    const invoice = events[1]?.data.object as Stripe.Invoice & { subscription: string; paid: boolean }
+    const invoice = events[1]?.data.object as Stripe.Invoice & { subscription: string }
+    // As on Stripe since 2025-03-31.basil: the invoice no longer names its payment; the InvoicePayment does.
+    for (const legacy of ['paid', 'charge', 'payment_intent']) expect(invoice).not.toHaveProperty(legacy)
+    const payment = events[2]?.data.object as Stripe.InvoicePayment
+    expect(payment).toMatchObject({
+      object: 'invoice_payment',
+      invoice: invoice.id,
+      status: 'paid',
+      amount_paid: 1500,
+      payment: { type: 'payment_intent', payment_intent: expect.stringMatching(/^pi_/) },
+    })
+    const paymentIntent = fake.object<{ latest_charge: string; amount: number }>(
+      payment.payment.payment_intent as string,
+    )
+    expect(paymentIntent).toMatchObject({ amount: 1500, latest_charge: expect.stringMatching(/^ch_/) })
     expect(invoice).toMatchObject({
       subscription: subscriptionId,
-      paid: true,
       status: 'paid',
       billing_reason: 'subscription_create',
       amount_paid: 1500,
@@ -520,7 +534,11 @@ describe('subscriptions', () => {
     const { subscriptionId } = await activeSubscription()
 
     const renewed = fake.renewSubscription(subscriptionId)
-    expect(renewed.map((event) => event.type)).toEqual(['customer.subscription.updated', 'invoice.paid'])
+    expect(renewed.map((event) => event.type)).toEqual([
+      'customer.subscription.updated',
+      'invoice.paid',
+      'invoice_payment.paid',
+    ])
     expect(renewed[0]?.data.object).toMatchObject({ current_period_end: Date.UTC(2027, 0, 23, 12) / 1000 })
     expect(renewed[0]?.data.previous_attributes).toMatchObject({
       current_period_end: Date.UTC(2026, 11, 23, 12) / 1000,
@@ -533,9 +551,22 @@ describe('subscriptions', () => {
     ])
     expect(failed[1]?.data.object).toMatchObject({ status: 'past_due' })
 
+    const declined = (failed[0]?.data.object as Stripe.Invoice | undefined)?.payments?.data[0]
+    expect(declined).toMatchObject({ status: 'open', amount_paid: null })
+
     const recovered = fake.recoverSubscription(subscriptionId)
-    expect(recovered.map((event) => event.type)).toEqual(['invoice.paid', 'customer.subscription.updated'])
-    expect(recovered[1]?.data.object).toMatchObject({ status: 'active' })
+    expect(recovered.map((event) => event.type)).toEqual([
+      'invoice.paid',
+      'invoice_payment.paid',
+      'customer.subscription.updated',
+    ])
+    // The retry succeeded on the declined attempt's PaymentIntent: the same InvoicePayment, now paid.
+    expect(recovered[1]?.data.object).toMatchObject({
+      id: declined?.id,
+      status: 'paid',
+      payment: declined?.payment,
+    })
+    expect(recovered[2]?.data.object).toMatchObject({ status: 'active' })
 
     const [canceling] = fake.cancelSubscription(subscriptionId, { atPeriodEnd: true })
     expect(canceling).toMatchObject({
@@ -563,7 +594,11 @@ describe('subscriptions', () => {
     expect(updated?.data.previous_attributes).toMatchObject({ metadata: { tier: 'gold' } })
 
     const yearly = fake.changeSubscriptionPrice(subscriptionId, { interval: 'year' })
-    expect(yearly.map((event) => event.type)).toEqual(['customer.subscription.updated', 'invoice.paid'])
+    expect(yearly.map((event) => event.type)).toEqual([
+      'customer.subscription.updated',
+      'invoice.paid',
+      'invoice_payment.paid',
+    ])
     expect(yearly[0]?.data.object).toMatchObject({
       current_period_start: seconds(start),
       current_period_end: Date.UTC(2027, 10, 23, 12) / 1000,

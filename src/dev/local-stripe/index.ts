@@ -86,7 +86,7 @@
  *   payment mode: `checkout.session.completed` (PaymentIntent `pi_…`; a Charge `ch_…` when paid, carrying
  *   `payment_intent_data.metadata`; a Customer only with `customer` or `customer_creation: 'always'`, as
  *   Stripe's guest checkout gives `customer: null`). Subscription mode: `customer.subscription.created`,
- *   `invoice.paid`, `checkout.session.completed` (Customer, Subscription with `subscription_data.metadata`,
+ *   `invoice.paid` (+ `invoice_payment.paid`), `checkout.session.completed` (Customer, Subscription with `subscription_data.metadata`,
  *   first Invoice `billing_reason: 'subscription_create'` and its Charge; `trial_period_days` gives `trialing`
  *   and `payment_status: 'no_payment_required'`).
  * - `asyncPaymentSucceeded(id)` / `asyncPaymentFailed(id)` → `checkout.session.async_payment_succeeded` /
@@ -95,6 +95,8 @@
  * - `renewSubscription(subId)` → `customer.subscription.updated` + `invoice.paid` (next period; the paid
  *   period is `invoice.lines.data[0].period`; `invoice.period_*` is the previous period, as on Stripe). A
  *   subscription with `cancel_at_period_end` ends instead: `customer.subscription.deleted`.
+ * - Every `invoice.paid` for money is followed by `invoice_payment.paid`: the InvoicePayment names the invoice
+ *   and the PaymentIntent that paid it (free invoices have none).
  * - `failInvoice(subId)` → `invoice.payment_failed` + `customer.subscription.updated` (`past_due`, period
  *   advanced, open invoice); again on a past_due subscription: another `invoice.payment_failed`.
  * - `recoverSubscription(subId)` → `invoice.paid` + `customer.subscription.updated` (`active`).
@@ -109,8 +111,9 @@
  *   `closeDispute(disputeId, 'won' | 'lost')` → `charge.dispute.closed`.
  *
  * Subscriptions carry `current_period_start` / `current_period_end` on `items.data[0]` (where API 2025-03-31+
- * puts them) and, for older code, at the top level too; invoices carry `parent.subscription_details` and
- * `payments` and also the legacy `subscription`, `paid`, `charge`, `payment_intent`. Prefer the current fields.
+ * puts them) and, for older code, at the top level too; invoices carry `parent.subscription_details`,
+ * `payments` (includable on Stripe, so absent from real webhooks: read `invoice_payment.paid` instead) and the
+ * legacy `subscription`. Like Stripe since 2025-03-31.basil they have no `paid`, `charge` or `payment_intent`.
  *
  * Only the event types above are emitted. Real Stripe sends more around each change (customer.created,
  * payment_intent.*, invoice.finalized, refund.created, …): a webhook handler must answer 2xx to the rest.

@@ -139,15 +139,14 @@ export interface FakeInvoice extends FakeObject {
   customer: string
   /** Legacy (now `parent.subscription_details.subscription`). */
   subscription: string
-  /** Legacy (now `status === 'paid'`). */
-  paid: boolean
-  /** Legacy (now `payments.data[].payment.payment_intent` → its `latest_charge`). */
-  charge: string | null
-  /** Legacy (now `payments.data[].payment.payment_intent`). */
-  payment_intent: string | null
+  /**
+   * The invoice's payment attempts (`payment_intent`, `charge` and `paid` left the Invoice in 2025-03-31.basil).
+   * Includable on Stripe (absent unless asked for); the fake always shows it. A paid attempt is also announced by
+   * an `invoice_payment.paid` event, which is where a webhook learns the invoice's PaymentIntent.
+   */
   payments: {
     object: 'list'
-    data: Record<string, unknown>[]
+    data: FakeInvoicePayment[]
     has_more: false
     total_count: number
     url: string
@@ -159,6 +158,21 @@ export interface FakeInvoice extends FakeObject {
     voided_at: null
   }
   next_payment_attempt: number | null
+}
+
+/** An InvoicePayment: which PaymentIntent paid (or is trying to pay) which invoice. */
+export interface FakeInvoicePayment extends FakeObject {
+  object: 'invoice_payment'
+  amount_paid: number | null
+  amount_requested: number
+  created: number
+  currency: string
+  invoice: string
+  is_default: boolean
+  livemode: false
+  payment: { payment_intent: string; type: 'payment_intent' }
+  status: 'open' | 'paid'
+  status_transitions: { canceled_at: null; paid_at: number | null }
 }
 
 export function list<T>(data: T[], url: string) {
@@ -554,9 +568,6 @@ export function buildInvoice(
     total: input.amount,
     webhooks_delivered_at: created,
     subscription: subscription.id,
-    paid: false,
-    charge: null,
-    payment_intent: null,
   })
 }
 

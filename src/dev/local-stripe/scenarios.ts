@@ -23,6 +23,7 @@ import {
   type FakeCustomer,
   type FakeDispute,
   type FakeInvoice,
+  type FakeInvoicePayment,
   type FakePaymentIntent,
   type FakePrice,
   type FakeRefund,
@@ -88,15 +89,26 @@ function customerEmail(store: Store, customerId: string): string | null {
   return store.find<FakeCustomer>(customerId, 'customer')?.email ?? null
 }
 
-/** Pays an open invoice by card (a new or the existing PaymentIntent); free invoices are simply marked paid. */
-function payInvoice(store: Store, invoice: FakeInvoice, paymentMethodType = 'card'): void {
+/** The invoice's attempt still open (a declined charge waiting for a retry), if any. */
+function openAttempt(invoice: FakeInvoice): FakeInvoicePayment | undefined {
+  return invoice.payments.data.find((payment) => payment.status === 'open')
+}
+
+/**
+ * Pays an open invoice by card (the open attempt's PaymentIntent, or a new one); free invoices are simply marked
+ * paid. Returns the paid InvoicePayment (none for a free invoice): `paidEvents` announces it.
+ */
+function payInvoice(
+  store: Store,
+  invoice: FakeInvoice,
+  paymentMethodType = 'card',
+): FakeInvoicePayment | null {
   const paidAt = store.seconds()
+  let paid: FakeInvoicePayment | null = null
   if (invoice.amount_due > 0) {
-    const existing = invoice.payment_intent
-      ? store.find<FakePaymentIntent>(invoice.payment_intent, 'payment_intent')
-      : undefined
+    const attempt = openAttempt(invoice)
     const paymentIntent =
-      existing ??
+      (attempt && store.find<FakePaymentIntent>(attempt.payment.payment_intent, 'payment_intent')) ??
       buildPaymentIntent(store, {
         amount: invoice.amount_due,
         currency: invoice.currency,
@@ -105,40 +117,47 @@ function payInvoice(store: Store, invoice: FakeInvoice, paymentMethodType = 'car
         paymentMethodTypes: [paymentMethodType],
         status: 'processing',
       })
-    const charge = chargePaymentIntent(store, paymentIntent, {
+    chargePaymentIntent(store, paymentIntent, {
       paymentMethodType,
       email: customerEmail(store, invoice.customer),
     })
-    invoice.payment_intent = paymentIntent.id
-    invoice.charge = charge.id
-    const entry = invoice.payments.data.find(
-      (payment) => (payment.payment as { payment_intent?: string }).payment_intent === paymentIntent.id,
-    )
-    if (entry) {
-      entry.status = 'paid'
-      entry.amount_paid = invoice.amount_due
-      entry.status_transitions = { canceled_at: null, paid_at: paidAt }
-    } else {
-      invoice.payments.data.push(invoicePayment(store, invoice, paymentIntent.id, 'paid', paidAt))
+    paid = attempt ?? invoicePayment(store, invoice, paymentIntent.id)
+    if (!attempt) {
+      invoice.payments.data.push(paid)
       invoice.payments.total_count = invoice.payments.data.length
     }
+    paid.status = 'paid'
+    paid.amount_paid = invoice.amount_due
+    paid.status_transitions = { canceled_at: null, paid_at: paidAt }
     invoice.attempt_count += 1
   }
   invoice.attempted = true
   invoice.status = 'paid'
-  invoice.paid = true
   invoice.amount_paid = invoice.amount_due
   invoice.amount_remaining = 0
   invoice.next_payment_attempt = null
   invoice.status_transitions.paid_at = paidAt
+  return paid
+}
+
+/** `invoice.paid`, then `invoice_payment.paid` when money moved (a free invoice has no payment). */
+function paidEvents(
+  store: Store,
+  invoice: FakeInvoice,
+  paid: FakeInvoicePayment | null,
+  request?: EventRequest,
+): Stripe.Event[] {
+  const events = [store.emit('invoice.paid', invoice, request ? { request } : {})]
+  if (paid) events.push(store.emit('invoice_payment.paid', paid, request ? { request } : {}))
+  return events
 }
 
 function failInvoiceAttempt(store: Store, invoice: FakeInvoice): void {
-  let paymentIntent = invoice.payment_intent
-    ? store.find<FakePaymentIntent>(invoice.payment_intent, 'payment_intent')
-    : undefined
-  if (!paymentIntent) {
-    paymentIntent = buildPaymentIntent(store, {
+  let attempt = openAttempt(invoice)
+  const existing = attempt && store.find<FakePaymentIntent>(attempt.payment.payment_intent, 'payment_intent')
+  const paymentIntent =
+    existing ??
+    buildPaymentIntent(store, {
       amount: invoice.amount_due,
       currency: invoice.currency,
       customer: invoice.customer,
@@ -146,8 +165,9 @@ function failInvoiceAttempt(store: Store, invoice: FakeInvoice): void {
       paymentMethodTypes: ['card'],
       status: 'requires_payment_method',
     })
-    invoice.payment_intent = paymentIntent.id
-    invoice.payments.data.push(invoicePayment(store, invoice, paymentIntent.id, 'open', null))
+  if (!attempt) {
+    attempt = invoicePayment(store, invoice, paymentIntent.id)
+    invoice.payments.data.push(attempt)
     invoice.payments.total_count = invoice.payments.data.length
   }
   paymentIntent.status = 'requires_payment_method'
@@ -163,17 +183,12 @@ function failInvoiceAttempt(store: Store, invoice: FakeInvoice): void {
   invoice.next_payment_attempt = store.seconds() + 3 * 86_400
 }
 
-function invoicePayment(
-  store: Store,
-  invoice: FakeInvoice,
-  paymentIntent: string,
-  status: 'paid' | 'open',
-  paidAt: number | null,
-): Record<string, unknown> {
+/** A new, open attempt to pay `invoice` with `paymentIntent`. */
+function invoicePayment(store: Store, invoice: FakeInvoice, paymentIntent: string): FakeInvoicePayment {
   return {
     id: store.nextId('inpay', 24),
     object: 'invoice_payment',
-    amount_paid: status === 'paid' ? invoice.amount_due : null,
+    amount_paid: null,
     amount_requested: invoice.amount_due,
     created: store.seconds(),
     currency: invoice.currency,
@@ -181,8 +196,8 @@ function invoicePayment(
     is_default: true,
     livemode: false,
     payment: { payment_intent: paymentIntent, type: 'payment_intent' },
-    status,
-    status_transitions: { canceled_at: null, paid_at: paidAt },
+    status: 'open',
+    status_transitions: { canceled_at: null, paid_at: null },
   }
 }
 
@@ -305,6 +320,7 @@ export function updateSubscription(
   }
   const before = clone(subscription)
   let invoice: FakeInvoice | undefined
+  let paid: FakeInvoicePayment | null = null
   if (update.metadata) subscription.metadata = mergeMetadata(subscription.metadata, update.metadata)
   if (update.price) {
     const item = subscription.items.data[0]
@@ -327,7 +343,7 @@ export function updateSubscription(
         usagePeriod: { start: now, end: now },
         email: customerEmail(store, subscription.customer),
       })
-      payInvoice(store, invoice)
+      paid = payInvoice(store, invoice)
       subscription.latest_invoice = invoice.id
     } else if (interval && !sameInterval) {
       const now = store.seconds()
@@ -340,7 +356,7 @@ export function updateSubscription(
         usagePeriod: usage,
         email: customerEmail(store, subscription.customer),
       })
-      payInvoice(store, invoice)
+      paid = payInvoice(store, invoice)
       subscription.latest_invoice = invoice.id
     }
   }
@@ -360,7 +376,7 @@ export function updateSubscription(
   // Stripe sends no event for an update that changes nothing.
   if (JSON.stringify(before) === JSON.stringify(subscription)) return []
   const events = [store.emit('customer.subscription.updated', subscription, { before, request })]
-  if (invoice) events.push(store.emit('invoice.paid', invoice, { request }))
+  if (invoice) events.push(...paidEvents(store, invoice, paid, request))
   return events
 }
 
@@ -467,13 +483,13 @@ export function createScenarios(store: Store) {
         usagePeriod: { start: subscription.created as number, end: subscription.created as number },
         email,
       })
-      payInvoice(store, invoice, method)
+      const paid = payInvoice(store, invoice, method)
       subscription.latest_invoice = invoice.id
       found.subscription = subscription.id
       found.invoice = invoice.id
       found.payment_status = trial ? 'no_payment_required' : 'paid'
       events.push(store.emit('customer.subscription.created', subscription))
-      events.push(store.emit('invoice.paid', invoice))
+      events.push(...paidEvents(store, invoice, paid))
       events.push(store.emit('checkout.session.completed', found))
       return events
     },
@@ -536,11 +552,11 @@ export function createScenarios(store: Store) {
       }
       const before = clone(subscription)
       const invoice = advancePeriod(store, subscription)
-      payInvoice(store, invoice)
+      const paid = payInvoice(store, invoice)
       subscription.status = 'active'
       return [
         store.emit('customer.subscription.updated', subscription, { before }),
-        store.emit('invoice.paid', invoice),
+        ...paidEvents(store, invoice, paid),
       ]
     },
 
@@ -583,10 +599,10 @@ export function createScenarios(store: Store) {
       if (subscription.status !== 'past_due') fail(control, `subscription ${subscriptionId} is not past_due`)
       const invoice = requireObject<FakeInvoice>(store, control, subscription.latest_invoice ?? '', 'invoice')
       const before = clone(subscription)
-      payInvoice(store, invoice)
+      const paid = payInvoice(store, invoice)
       subscription.status = 'active'
       return [
-        store.emit('invoice.paid', invoice),
+        ...paidEvents(store, invoice, paid),
         store.emit('customer.subscription.updated', subscription, { before }),
       ]
     },
