@@ -71,9 +71,17 @@ export function createApp(deps: Deps) {
       throw payloadTooLarge(maxBody)
     },
   })
-  // A GET or HEAD has no body (a Request cannot carry one); asking for it anyway makes @hono/node-server build
-  // the full Request object it otherwise never needs.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
+  // A GET or HEAD has no body (a Request cannot carry one). A declared Content-Length is checked as a header:
+  // Node's and workerd's HTTP parsers hold a request to it, so the body never needs touching; only a chunked
+  // upload is counted as it streams (hono's bodyLimit). Touching `c.req.raw.body` at all makes @hono/node-server
+  // build the full web Request and read the body back through a stream, about 0.3 ms of CPU per webhook.
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const declared = c.req.header('content-length')
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next)
+    if (Number.parseInt(declared, 10) > maxBody) throw payloadTooLarge(maxBody)
+    return next()
+  })
 
   app.use('*', rememberLanguage())
   // Browser forms: a state-changing request must come from this site (accounts/csrf.ts).
