@@ -91,6 +91,24 @@ describe('verifyStripeWebhook agrees with the SDK', () => {
     for (const refused of cases) expect(await compare(refused)).toEqual({ accepted: false })
   })
 
+  it('keeps each secret’s key apart while secrets are rolled, past the keys it keeps', async () => {
+    const secrets = Array.from({ length: 7 }, (_, index) => `whsec_rolled_${index}`)
+    for (const round of [1, 2])
+      for (const [index, current] of secrets.entries()) {
+        const previous = secrets[(index + secrets.length - 1) % secrets.length] ?? ''
+        expect(
+          await compare({ header: sign({ secret: current }), secret: current }),
+          `round ${round}`,
+        ).toEqual({
+          accepted: true,
+          id: 'evt_1',
+        })
+        expect(await compare({ header: sign({ secret: previous }), secret: current })).toEqual({
+          accepted: false,
+        })
+      }
+  })
+
   it('refuses a signature older than the tolerance, and accepts one at its edge or with tolerance 0', async () => {
     expect(await compare({ header: sign({ timestamp: now - 301 }) })).toEqual({ accepted: false })
     expect(await compare({ header: sign({ timestamp: now - 86_400 }) })).toEqual({ accepted: false })
