@@ -814,6 +814,15 @@ const pageProbes: Probe[] = [
     send: (b) => page(b, stylesheetPath),
   }),
   probe({ route: 'GET /healthz', status: 200, send: (b) => page(b, '/healthz') }),
+  probe({
+    route: 'GET /lang/:locale',
+    note: 'the footer switch, back to the page it was on',
+    status: 303,
+    send: (b) =>
+      b.world.app.request('http://localhost:8787/lang/en', {
+        headers: { referer: 'http://localhost:8787/login?as=creator' },
+      }),
+  }),
   // Storefront and checkout
   probe({
     route: 'GET /c/:creator',

@@ -41,7 +41,7 @@ import { memberRoutes } from './members/routes'
 import { postRoutes } from './posts/routes'
 import { storefrontRoutes } from './storefront/routes'
 import { assetRoutes } from './web/assets'
-import { pageLocale, rememberLanguage } from './web/locale'
+import { languageRoutes, pageLocale, rememberLanguage } from './web/locale'
 import { ProblemPage } from './web/problem-page'
 
 /** Sent with every response. */
@@ -103,6 +103,7 @@ export function createApp(deps: Deps) {
   })
 
   app.route('/', assetRoutes())
+  app.route('/', languageRoutes(deps))
 
   app.get('/healthz', async (c) => {
     await deps.db.run('select 1')

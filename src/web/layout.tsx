@@ -30,11 +30,11 @@ export function Layout({ title, lang, description, children }: LayoutProps) {
         <body>
           <main class="page">{children}</main>
           <footer class="page muted">
-            <a href="?lang=zh-CN" lang="zh-CN" hreflang="zh-CN">
+            <a href="/lang/zh-CN" lang="zh-CN" hreflang="zh-CN" rel="nofollow">
               中文
             </a>{' '}
             ·{' '}
-            <a href="?lang=en" lang="en" hreflang="en">
+            <a href="/lang/en" lang="en" hreflang="en" rel="nofollow">
               English
             </a>
           </footer>

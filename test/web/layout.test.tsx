@@ -13,8 +13,8 @@ const render = async (props: { title: string; lang: string; description?: string
   )
 
 const footer =
-  '<footer class="page muted"><a href="?lang=zh-CN" lang="zh-CN" hreflang="zh-CN">中文</a> · ' +
-  '<a href="?lang=en" lang="en" hreflang="en">English</a></footer>'
+  '<footer class="page muted"><a href="/lang/zh-CN" lang="zh-CN" hreflang="zh-CN" rel="nofollow">中文</a> · ' +
+  '<a href="/lang/en" lang="en" hreflang="en" rel="nofollow">English</a></footer>'
 
 describe('Layout', () => {
   it('writes the head with the title and description escaped', async () => {
