@@ -3,13 +3,17 @@
  * cancelling one. A cancellation refunds the whole order through Stripe (the same verb as a creator refund) and
  * frees the slot at once; the buyer's access ends when Stripe's `charge.refunded` arrives, as with any refund.
  */
-import { and, asc, eq, gt, gte, or } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, or, type SQLWrapper, sql } from 'drizzle-orm'
+import type { OfferJson } from '../catalog/offer-schemas'
+import { offerJson, offersPageQuery } from '../catalog/offers'
+import type { Db } from '../db/client'
 import { auditLog, buyers, consultationSlots, offers, orders } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
+import { toPage } from '../lib/pagination'
 import { conflict, notFound } from '../lib/problem'
 import { toIso } from '../lib/time'
-import { refundOrder } from '../members/refund-order'
+import { orderQuery, requestRefund } from '../members/refund-order'
 import type { BookingJson, BookingPage, CancelBookingInput, ListBookingsQuery } from './booking-schemas'
 
 type Scope = { creatorId: string }
@@ -24,15 +28,17 @@ function parseCursor(cursor: string | undefined): { startsAt: number; id: string
   return match ? { startsAt: Number(match[1]), id: match[2] ?? '' } : null
 }
 
-export async function listBookings(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+/** Booked slots from `from` (ms, or a subquery that yields it) or after a cursor, soonest first: a batch item. */
+function bookingsQuery(
+  db: Db,
   scope: Scope,
-  query: ListBookingsQuery,
-): Promise<BookingPage> {
-  const from = query.from ? Date.parse(query.from) : clock.now()
-  const after = parseCursor(query.cursor)
-  // One query: booked slots, soonest first, with the offer, order and buyer beside each.
-  const rows = await db
+  query: { from: number | SQLWrapper; after: { startsAt: number; id: string } | null; limit: number },
+) {
+  const { after } = query
+  // One query: booked slots, soonest first, with the offer, order and buyer beside each. The buyer's id is
+  // aliased: D1 answers a batch's rows as objects keyed by column name, where a second "id" would take the
+  // slot's place (drizzle-orm#6038).
+  return db
     .select({
       id: consultationSlots.id,
       offerId: consultationSlots.offerId,
@@ -42,7 +48,7 @@ export async function listBookings(
       meetingDetails: consultationSlots.meetingDetails,
       orderId: consultationSlots.orderId,
       orderStatus: orders.status,
-      buyerId: buyers.id,
+      buyerId: sql<string | null>`${buyers.id}`.as('buyer_id'),
       email: buyers.email,
       name: buyers.name,
     })
@@ -59,12 +65,16 @@ export async function listBookings(
               gt(consultationSlots.startsAt, after.startsAt),
               and(eq(consultationSlots.startsAt, after.startsAt), gt(consultationSlots.id, after.id)),
             )
-          : gte(consultationSlots.endsAt, from),
+          : gte(consultationSlots.endsAt, query.from),
       ),
     )
     .orderBy(asc(consultationSlots.startsAt), asc(consultationSlots.id))
     .limit(query.limit + 1)
-  const page = rows.slice(0, query.limit)
+}
+
+/** `rows` were fetched with `limit + 1`; the extra row only says whether another page exists. */
+function bookingPage(rows: Awaited<ReturnType<typeof bookingsQuery>>, limit: number): BookingPage {
+  const page = rows.slice(0, limit)
   const last = page.at(-1)
   return {
     data: page.map(
@@ -80,7 +90,45 @@ export async function listBookings(
         buyer: row.buyerId ? { id: row.buyerId, email: row.email ?? '', name: row.name ?? '' } : null,
       }),
     ),
-    next_cursor: rows.length > query.limit && last ? cursorOf(last) : null,
+    next_cursor: rows.length > limit && last ? cursorOf(last) : null,
+  }
+}
+
+export async function listBookings(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  scope: Scope,
+  query: ListBookingsQuery,
+): Promise<BookingPage> {
+  const from = query.from ? Date.parse(query.from) : clock.now()
+  const rows = await bookingsQuery(db, scope, { from, after: parseCursor(query.cursor), limit: query.limit })
+  return bookingPage(rows, query.limit)
+}
+
+/**
+ * What the page that confirms a cancellation shows, in one round trip: the slot (404 when unknown or another
+ * creator's), the first 100 bookings from its start on (`listBookings` from the slot's `starts_at`, where the
+ * page looks for this one) and the creator's consultations (for their time zones).
+ */
+export async function readCancellation(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  slotId: string,
+): Promise<{ bookings: BookingPage; consultations: OfferJson[] }> {
+  const slotWhere = and(eq(consultationSlots.id, slotId), eq(consultationSlots.creatorId, scope.creatorId))
+  const consultations = { limit: 100, kind: 'consultation' } as const
+  const [slots, rows, offerRows] = await db.batch([
+    db.select({ id: consultationSlots.id }).from(consultationSlots).where(slotWhere),
+    bookingsQuery(db, scope, {
+      from: db.select({ startsAt: consultationSlots.startsAt }).from(consultationSlots).where(slotWhere),
+      after: null,
+      limit: 100,
+    }),
+    offersPageQuery(db, scope, consultations),
+  ])
+  if (!slots[0]) throw notFound('slot', slotId)
+  return {
+    bookings: bookingPage(rows, 100),
+    consultations: toPage(offerRows, consultations.limit, offerJson).data,
   }
 }
 
@@ -92,17 +140,26 @@ export async function cancelBooking(
   actor: Actor,
 ): Promise<{ slot_id: string; order_id: string; refund_id: string; status: 'free' }> {
   const { db, clock } = deps
-  const [slot] = await db
-    .select()
-    .from(consultationSlots)
-    .where(and(eq(consultationSlots.id, slotId), eq(consultationSlots.creatorId, scope.creatorId)))
+  // The slot and its order in one round trip: the order through the slot's own `order_id` (a subquery).
+  const slotWhere = and(eq(consultationSlots.id, slotId), eq(consultationSlots.creatorId, scope.creatorId))
+  const [slots, orderRows] = await db.batch([
+    db.select().from(consultationSlots).where(slotWhere),
+    orderQuery(
+      db,
+      scope,
+      db.select({ orderId: consultationSlots.orderId }).from(consultationSlots).where(slotWhere),
+    ),
+  ])
+  const slot = slots[0]
   if (!slot) throw notFound('booking', slotId)
   if (slot.status !== 'booked' || !slot.orderId)
     throw conflict(`Slot ${slotId} is ${slot.status}; only a booked slot can be cancelled.`)
   // Stripe first: if it refuses, the booking stands and nothing changed here.
-  const refund = await refundOrder(deps, scope, slot.orderId, {}, actor)
+  const { refund, audit } = await requestRefund(deps, scope, slot.orderId, orderRows[0], {}, actor)
   const now = clock.now()
+  // The refund's audit row (as `refundOrder` writes it) goes in the same batch as the freed slot.
   await db.batch([
+    db.insert(auditLog).values(audit),
     db
       .update(consultationSlots)
       .set({ status: 'free', orderId: null, buyerId: null, holdExpiresAt: null, updatedAt: now })

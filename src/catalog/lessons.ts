@@ -2,17 +2,17 @@
  * Course lessons: add, list, read, edit, move, remove. Positions are kept dense (1..n): every insert, move or
  * removal renumbers the course's lessons in the same batch as the change, so the order is never ambiguous.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQLWrapper } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { writeBatch } from '../db/client'
-import { auditLog, lessonProgress, lessons, offers } from '../db/schema'
+import { type Db, writeBatch, writeThenRead } from '../db/client'
+import { auditLog, lessonProgress, lessons, type OfferKind, offers } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { ruleError } from './offer-rules'
-import type { LessonJson } from './offer-schemas'
+import { type LessonJson, lessonUpdateSchema } from './offer-schemas'
 
 type Scope = { creatorId: string }
 type DbDeps = Pick<Deps, 'db' | 'clock'>
@@ -40,23 +40,37 @@ export function lessonJson(row: LessonRow): LessonJson {
   }
 }
 
-/** The course (this creator's, kind course) and its lessons in order: one batch, one round trip. */
-async function loadCourse({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
-  const [found, rows] = await db.batch([
-    db
-      .select({ id: offers.id, kind: offers.kind })
-      .from(offers)
-      .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
-    db
-      .select()
-      .from(lessons)
-      .where(and(eq(lessons.offerId, offerId), eq(lessons.creatorId, scope.creatorId)))
-      .orderBy(asc(lessons.position), asc(lessons.id)),
-  ])
-  const offer = found[0]
+/** This creator's offer `offerId` (an id, or a subquery that yields one), its id and kind: a batch item. */
+function courseOfferQuery(db: Db, scope: Scope, offerId: string | SQLWrapper) {
+  return db
+    .select({ id: offers.id, kind: offers.kind })
+    .from(offers)
+    .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId)))
+}
+
+/** The lessons of course `offerId` (an id, or a subquery that yields one) in order: a batch item. */
+function courseLessonsQuery(db: Db, scope: Scope, offerId: string | SQLWrapper) {
+  return db
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.offerId, offerId), eq(lessons.creatorId, scope.creatorId)))
+    .orderBy(asc(lessons.position), asc(lessons.id))
+}
+
+/** 404 unless the offer was found, 409 unless it is a course: only courses have lessons. */
+function checkCourse(offer: { kind: OfferKind } | undefined, offerId: string): void {
   if (!offer) throw notFound('offer', offerId)
   if (offer.kind !== 'course')
     throw conflict(`Offer ${offerId} is a ${offer.kind}; only courses have lessons.`)
+}
+
+/** The course (this creator's, kind course) and its lessons in order: one batch, one round trip. */
+async function loadCourse({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
+  const [found, rows] = await db.batch([
+    courseOfferQuery(db, scope, offerId),
+    courseLessonsQuery(db, scope, offerId),
+  ])
+  checkCourse(found[0], offerId)
   return rows
 }
 
@@ -130,13 +144,54 @@ export async function addLesson(
   return lessonJson(row)
 }
 
-async function findLesson({ db }: Pick<Deps, 'db'>, scope: Scope, lessonId: string): Promise<LessonRow> {
-  const [row] = await db
+/** This creator's lesson: `[]` for an unknown id and for another creator's lesson alike. A batch item. */
+function lessonQuery(db: Db, scope: Scope, lessonId: string) {
+  return db
     .select()
     .from(lessons)
     .where(and(eq(lessons.id, lessonId), eq(lessons.creatorId, scope.creatorId)))
+}
+
+async function findLesson({ db }: Pick<Deps, 'db'>, scope: Scope, lessonId: string): Promise<LessonRow> {
+  const [row] = await lessonQuery(db, scope, lessonId)
   if (!row) throw notFound('lesson', lessonId)
   return row
+}
+
+/** A lesson as read, with its course's lessons when they were read beside it (checked as `loadCourse` does). */
+interface ReadLesson {
+  lesson: LessonRow
+  siblings?: () => LessonRow[]
+}
+
+/**
+ * A lesson and, in the same round trip, its course and the course's lessons in order: what a move or a removal
+ * renumbers. The course is found through the lesson's own `offer_id` (a subquery), so nothing waits for the
+ * lesson's row before the course's are asked for.
+ */
+async function findLessonInCourse(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  lessonId: string,
+): Promise<Required<ReadLesson>> {
+  const courseId = db
+    .select({ offerId: lessons.offerId })
+    .from(lessons)
+    .where(and(eq(lessons.id, lessonId), eq(lessons.creatorId, scope.creatorId)))
+  const [found, course, siblings] = await db.batch([
+    lessonQuery(db, scope, lessonId),
+    courseOfferQuery(db, scope, courseId),
+    courseLessonsQuery(db, scope, courseId),
+  ])
+  const lesson = found[0]
+  if (!lesson) throw notFound('lesson', lessonId)
+  return {
+    lesson,
+    siblings: () => {
+      checkCourse(course[0], lesson.offerId)
+      return siblings
+    },
+  }
 }
 
 export async function getLesson(deps: Pick<Deps, 'db'>, scope: Scope, lessonId: string): Promise<LessonJson> {
@@ -150,7 +205,40 @@ export async function updateLesson(
   input: LessonInput,
   actor: Actor,
 ): Promise<LessonJson> {
-  const lesson = await findLesson(deps, scope, lessonId)
+  // A new position renumbers the course: its lessons are read in the same round trip as the lesson.
+  const read =
+    input.position !== undefined
+      ? await findLessonInCourse(deps, scope, lessonId)
+      : { lesson: await findLesson(deps, scope, lessonId) }
+  return applyLessonUpdate(deps, scope, read, input, actor)
+}
+
+/**
+ * Moves a lesson one place up or down: the API's own move (`updateLesson` with a `position`), the lesson and its
+ * course read in one round trip, then written (with the lesson read back) in one batch.
+ */
+export async function moveLesson(
+  deps: DbDeps,
+  scope: Scope,
+  lessonId: string,
+  direction: 'up' | 'down',
+  actor: Actor,
+): Promise<LessonJson> {
+  const read = await findLessonInCourse(deps, scope, lessonId)
+  const position = Math.max(1, read.lesson.position + (direction === 'up' ? -1 : 1))
+  return applyLessonUpdate(deps, scope, read, lessonUpdateSchema.parse({ position }), actor)
+}
+
+/** Writes an edit of a lesson already read, and its audit row, reading the lesson back in the same batch. */
+async function applyLessonUpdate(
+  deps: DbDeps,
+  scope: Scope,
+  read: ReadLesson,
+  input: LessonInput,
+  actor: Actor,
+): Promise<LessonJson> {
+  const { lesson } = read
+  const lessonId = lesson.id
   const { db, clock } = deps
   const now = clock.now()
   const statements: BatchItem<'sqlite'>[] = [
@@ -166,7 +254,7 @@ export async function updateLesson(
       .where(eq(lessons.id, lessonId)),
   ]
   if (input.position !== undefined && input.position !== lesson.position) {
-    const siblings = await loadCourse(deps, scope, lesson.offerId)
+    const siblings = read.siblings ? read.siblings() : await loadCourse(deps, scope, lesson.offerId)
     const ordered = siblings.filter((row) => row.id !== lessonId)
     ordered.splice(Math.min(input.position, ordered.length + 1) - 1, 0, lesson)
     statements.push(...renumber(db, ordered, now))
@@ -176,8 +264,9 @@ export async function updateLesson(
       .insert(auditLog)
       .values(audit(scope, actor, 'lesson.update', lessonId, now, { fields: Object.keys(input) })),
   )
-  await writeBatch(db, statements)
-  return getLesson(deps, scope, lessonId)
+  const [row] = await writeThenRead(db, statements, lessonQuery(db, scope, lessonId))
+  if (!row) throw notFound('lesson', lessonId)
+  return lessonJson(row)
 }
 
 /** Sets the whole order at once; `lesson_ids` must list every lesson of the course exactly once. */
@@ -199,32 +288,41 @@ export async function reorderLessons(
   const { db, clock } = deps
   const now = clock.now()
   const ordered = lessonIds.map((id) => byId.get(id) as LessonRow)
-  await writeBatch(db, [
-    ...renumber(db, ordered, now),
-    db.insert(auditLog).values(
-      auditRow({
-        creatorId: scope.creatorId,
-        actor,
-        action: 'lesson.reorder',
-        subjectType: 'offer',
-        subjectId: offerId,
-        detail: { lesson_ids: lessonIds },
-        at: now,
-      }),
-    ),
-  ])
-  return listLessons(deps, scope, offerId)
+  // The lessons are read back after the change in the same batch (the course was checked above).
+  const rows = await writeThenRead(
+    db,
+    [
+      ...renumber(db, ordered, now),
+      db.insert(auditLog).values(
+        auditRow({
+          creatorId: scope.creatorId,
+          actor,
+          action: 'lesson.reorder',
+          subjectType: 'offer',
+          subjectId: offerId,
+          detail: { lesson_ids: lessonIds },
+          at: now,
+        }),
+      ),
+    ],
+    courseLessonsQuery(db, scope, offerId),
+  )
+  return rows.map(lessonJson)
 }
 
-/** Removes a lesson (and buyers' progress on it), closing the gap in positions. */
+/**
+ * Removes a lesson (and buyers' progress on it), closing the gap in positions. Answers the lesson as it was, so
+ * a page knows which course to go back to without reading it first.
+ */
 export async function removeLesson(
   deps: DbDeps,
   scope: Scope,
   lessonId: string,
   actor: Actor,
-): Promise<void> {
-  const lesson = await findLesson(deps, scope, lessonId)
-  const siblings = await loadCourse(deps, scope, lesson.offerId)
+): Promise<LessonJson> {
+  const read = await findLessonInCourse(deps, scope, lessonId)
+  const { lesson } = read
+  const siblings = read.siblings()
   const { db, clock } = deps
   const now = clock.now()
   await writeBatch(db, [
@@ -242,4 +340,5 @@ export async function removeLesson(
       }),
     ),
   ])
+  return lessonJson(lesson)
 }

@@ -4,9 +4,9 @@
  */
 import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { writeBatch } from '../db/client'
+import { type Db, writeThenRead } from '../db/client'
 import { uniqueViolation } from '../db/errors'
-import { auditLog, groups, offers, prices, tierBenefits } from '../db/schema'
+import { auditLog, groups, type OfferKind, offers, prices, tierBenefits } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
@@ -26,11 +26,23 @@ import type { CreateOfferInput, OfferJson, UpdateOfferInput } from './offer-sche
 type Scope = { creatorId: string }
 type DbDeps = Pick<Deps, 'db' | 'clock'>
 
-/** One offer with its active prices, benefits and group, in one SQL statement. */
-async function findOffer({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
+/** This creator's offer with its active prices, benefits and group, in one SQL statement. */
+function offerQuery(db: Db, scope: Scope, offerId: string) {
   return db.query.offers.findFirst({
     where: and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId)),
     with: offerRelations,
+  })
+}
+
+/**
+ * `offerQuery` as a batch item: the same statement (`findFirst` is `findMany` with limit 1), answering `[]` or
+ * `[offer]`. A `findFirst` that finds nothing inside a batch throws in drizzle's D1 driver.
+ */
+export function offerBatchQuery(db: Db, scope: Scope, offerId: string) {
+  return db.query.offers.findMany({
+    where: and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId)),
+    with: offerRelations,
+    limit: 1,
   })
 }
 
@@ -43,7 +55,9 @@ const offerRelations = {
   group: true as const,
 }
 
-type OfferWithRelations = NonNullable<Awaited<ReturnType<typeof findOffer>>>
+type OfferWithRelations = NonNullable<Awaited<ReturnType<typeof offerQuery>>>
+/** An offer as `findOwnOffer` reads it: the row with its active prices, benefits and group. */
+export type OfferRow = OfferWithRelations
 
 const intervalOrder = { month: 0, year: 1, once: 2 } as const
 
@@ -97,24 +111,53 @@ export function offerJson(row: OfferWithRelations): OfferJson {
   }
 }
 
+/** This creator's offer as stored (404 for an unknown id or another creator's), e.g. for `updateOffer`'s `read`. */
+export async function findOwnOffer(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  offerId: string,
+): Promise<OfferRow> {
+  const row = await offerQuery(db, scope, offerId)
+  if (!row) throw notFound('offer', offerId)
+  return row
+}
+
 export async function getOffer(deps: Pick<Deps, 'db'>, scope: Scope, offerId: string): Promise<OfferJson> {
-  const row = await findOffer(deps, scope, offerId)
+  return offerJson(await findOwnOffer(deps, scope, offerId))
+}
+
+/**
+ * Writes `statements` and reads the offer back in the same batch: one round trip for the change and the fresh
+ * offer it answers. A write that fails with a unique violation on the slug is a 409 on `slug`.
+ */
+async function writeAndReadOffer(
+  db: Db,
+  scope: Scope,
+  offerId: string,
+  statements: BatchItem<'sqlite'>[],
+  slug?: string,
+): Promise<OfferJson> {
+  let row: OfferRow | undefined
+  try {
+    ;[row] = await writeThenRead(db, statements, offerBatchQuery(db, scope, offerId))
+  } catch (error) {
+    slugConflict(error, slug)
+  }
   if (!row) throw notFound('offer', offerId)
   return offerJson(row)
 }
 
-export async function listOffers(
-  { db }: Pick<Deps, 'db'>,
-  scope: Scope,
-  query: {
-    limit: number
-    cursor?: string | undefined
-    kind?: OfferJson['kind'] | undefined
-    status?: OfferJson['status'] | undefined
-  },
-): Promise<Page<OfferJson>> {
+interface OffersQuery {
+  limit: number
+  cursor?: string | undefined
+  kind?: OfferJson['kind'] | undefined
+  status?: OfferJson['status'] | undefined
+}
+
+/** A page of offers as one statement (a batch item); `toPage(rows, query.limit, offerJson)` shapes its rows. */
+export function offersPageQuery(db: Db, scope: Scope, query: OffersQuery) {
   // Newest first; ids are time-sortable, so the last id of a page is the cursor for the next.
-  const rows = await db.query.offers.findMany({
+  return db.query.offers.findMany({
     where: and(
       eq(offers.creatorId, scope.creatorId),
       query.kind ? eq(offers.kind, query.kind) : undefined,
@@ -125,21 +168,27 @@ export async function listOffers(
     limit: query.limit + 1,
     with: offerRelations,
   })
-  return toPage(rows, query.limit, offerJson)
 }
 
-/** Included offers must be this creator's courses or groups. One query; errors name the bad ids. */
-async function includedOfferErrors(
+export async function listOffers(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
-  ids: string[] | undefined,
-): Promise<FieldError[]> {
-  if (!ids?.length) return []
-  const unique = [...new Set(ids)]
-  const found = await db
+  query: OffersQuery,
+): Promise<Page<OfferJson>> {
+  return toPage(await offersPageQuery(db, scope, query), query.limit, offerJson)
+}
+
+/** The id and kind of each of this creator's offers among `ids` (a batch item). */
+function includedKindsQuery(db: Db, scope: Scope, ids: string[]) {
+  return db
     .select({ id: offers.id, kind: offers.kind })
     .from(offers)
-    .where(and(eq(offers.creatorId, scope.creatorId), inArray(offers.id, unique)))
+    .where(and(eq(offers.creatorId, scope.creatorId), inArray(offers.id, [...new Set(ids)])))
+}
+
+/** Pure: included offers must be this creator's courses or groups (`found`: what `includedKindsQuery` read). */
+function includedErrors(ids: string[], found: { id: string; kind: OfferKind }[]): FieldError[] {
+  const unique = [...new Set(ids)]
   const kinds = new Map(found.map((row) => [row.id, row.kind]))
   const errors: FieldError[] = []
   ids.forEach((id, index) => {
@@ -150,6 +199,16 @@ async function includedOfferErrors(
   })
   if (unique.length !== ids.length) errors.push(ruleError('included_offer_ids', 'included_twice', {}))
   return errors
+}
+
+/** Included offers must be this creator's courses or groups. One query; errors name the bad ids. */
+async function includedOfferErrors(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  ids: string[] | undefined,
+): Promise<FieldError[]> {
+  if (!ids?.length) return []
+  return includedErrors(ids, await includedKindsQuery(db, scope, ids))
 }
 
 function priceRow(scope: Scope, offerId: string, price: PriceShape, now: number): typeof prices.$inferInsert {
@@ -248,12 +307,7 @@ export async function createOffer(
       }),
     ),
   )
-  try {
-    await writeBatch(db, statements)
-  } catch (error) {
-    slugConflict(error, input.slug)
-  }
-  return getOffer(deps, scope, id)
+  return writeAndReadOffer(db, scope, id, statements, input.slug)
 }
 
 const samePrice = (a: PriceShape, b: PriceShape) =>
@@ -267,6 +321,9 @@ const samePrice = (a: PriceShape, b: PriceShape) =>
  * Applies a partial update. `prices` replaces the active set: unchanged prices keep their ids, changed ones are
  * archived and new rows created, so orders keep pointing at what was sold. `included_offer_ids` replaces the
  * benefit set. Changing a group's invite records the rotation time.
+ *
+ * `read`: the offer as the caller has just read it (`findOwnOffer`), so a form that read it to parse the fields
+ * of its kind does not read it a second time.
  */
 export async function updateOffer(
   deps: DbDeps,
@@ -274,8 +331,16 @@ export async function updateOffer(
   offerId: string,
   input: UpdateOfferInput,
   actor: Actor,
+  read?: OfferRow,
 ): Promise<OfferJson> {
-  const current = await findOffer(deps, scope, offerId)
+  const { db, clock } = deps
+  const included = input.included_offer_ids
+  // New benefits are checked against this creator's offers: read in the same round trip as the offer itself.
+  const [found, includedKinds] =
+    read === undefined && included?.length
+      ? await db.batch([offerBatchQuery(db, scope, offerId), includedKindsQuery(db, scope, included)])
+      : [[read ?? (await findOwnOffer(deps, scope, offerId))], undefined]
+  const current = found[0]
   if (!current) throw notFound('offer', offerId)
   const currentJson = offerJson(current)
 
@@ -295,10 +360,11 @@ export async function updateOffer(
   const shapeErrors = offerShapeErrors(merged)
   const errors = shapeErrors.length
     ? shapeErrors
-    : await includedOfferErrors(deps, scope, input.included_offer_ids)
+    : included && includedKinds
+      ? includedErrors(included, includedKinds)
+      : await includedOfferErrors(deps, scope, included)
   if (errors.length) throw validationFailed(errors)
 
-  const { db, clock } = deps
   const now = clock.now()
   const status = input.status ?? current.status
   const statements: BatchItem<'sqlite'>[] = [
@@ -398,12 +464,7 @@ export async function updateOffer(
       }),
     ),
   )
-  try {
-    await writeBatch(db, statements)
-  } catch (error) {
-    slugConflict(error, input.slug)
-  }
-  return getOffer(deps, scope, offerId)
+  return writeAndReadOffer(db, scope, offerId, statements, input.slug)
 }
 
 /** Archives an offer: no longer sold or shown; existing buyers keep their access. Idempotent. */
@@ -414,11 +475,10 @@ export async function archiveOffer(
   actor: Actor,
 ): Promise<OfferJson> {
   const { db, clock } = deps
-  const current = await findOffer(deps, scope, offerId)
-  if (!current) throw notFound('offer', offerId)
+  const current = await findOwnOffer(deps, scope, offerId)
   if (current.status === 'archived') return offerJson(current)
   const now = clock.now()
-  await db.batch([
+  const statements = [
     db
       .update(offers)
       .set({ status: 'archived', archivedAt: now, updatedAt: now })
@@ -433,6 +493,6 @@ export async function archiveOffer(
         at: now,
       }),
     ),
-  ])
-  return getOffer(deps, scope, offerId)
+  ]
+  return writeAndReadOffer(db, scope, offerId, statements)
 }

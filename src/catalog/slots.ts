@@ -5,15 +5,17 @@
  */
 import { and, asc, eq, gt, lt, ne, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { writeBatch } from '../db/client'
-import { auditLog, consultationSlots, offers, type SlotStatus } from '../db/schema'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { type Db, writeBatch, writeThenRead } from '../db/client'
+import { auditLog, consultationSlots, type OfferKind, offers, type SlotStatus } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditInsertWhen, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { type FieldError, ruleError } from './offer-rules'
-import type { SlotJson } from './offer-schemas'
+import type { OfferJson, SlotJson } from './offer-schemas'
+import { offerBatchQuery, offerJson } from './offers'
 
 type Scope = { creatorId: string }
 type DbDeps = Pick<Deps, 'db' | 'clock'>
@@ -57,29 +59,66 @@ export function slotIntervalErrors(proposed: Interval[], existing: Interval[], n
   return errors
 }
 
+/** The slots of consultation `offerId` that end after `fromMs`, by start time: a batch item. */
+function slotsFromQuery(db: Db, scope: Scope, offerId: string, fromMs: number) {
+  return db
+    .select()
+    .from(consultationSlots)
+    .where(
+      and(
+        eq(consultationSlots.offerId, offerId),
+        eq(consultationSlots.creatorId, scope.creatorId),
+        gt(consultationSlots.endsAt, fromMs),
+      ),
+    )
+    .orderBy(asc(consultationSlots.startsAt))
+}
+
+/** 404 unless the offer was found, 409 unless it is a consultation: only consultations have slots. */
+function checkConsultation<O extends { kind: OfferKind }>(offer: O | undefined, offerId: string): O {
+  if (!offer) throw notFound('offer', offerId)
+  if (offer.kind !== 'consultation')
+    throw conflict(`Offer ${offerId} is a ${offer.kind}; only consultations have slots.`)
+  return offer
+}
+
 async function loadConsultation({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string, fromMs: number) {
   const [found, rows] = await db.batch([
     db
       .select({ id: offers.id, kind: offers.kind, durationMinutes: offers.durationMinutes })
       .from(offers)
       .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
-    db
-      .select()
-      .from(consultationSlots)
-      .where(
-        and(
-          eq(consultationSlots.offerId, offerId),
-          eq(consultationSlots.creatorId, scope.creatorId),
-          gt(consultationSlots.endsAt, fromMs),
-        ),
-      )
-      .orderBy(asc(consultationSlots.startsAt)),
+    slotsFromQuery(db, scope, offerId, fromMs),
+  ])
+  return { offer: checkConsultation(found[0], offerId), slots: rows }
+}
+
+/** What `addSlots` decides from: an offer (as the API shows it), its slots that end after `now`, and `now`. */
+export interface ConsultationRead {
+  offer: OfferJson
+  slots: SlotRow[]
+  now: number
+}
+
+/**
+ * This creator's offer `offerId` (404 when unknown or another creator's) and, when it is a consultation, its
+ * slots from now on, in one round trip: a page that needs the offer to read its form (the time zone) hands this
+ * to `addSlots`, which then reads nothing more.
+ */
+export async function readConsultation(
+  deps: DbDeps,
+  scope: Scope,
+  offerId: string,
+): Promise<ConsultationRead> {
+  const { db, clock } = deps
+  const now = clock.now()
+  const [found, slots] = await db.batch([
+    offerBatchQuery(db, scope, offerId),
+    slotsFromQuery(db, scope, offerId, now),
   ])
   const offer = found[0]
   if (!offer) throw notFound('offer', offerId)
-  if (offer.kind !== 'consultation')
-    throw conflict(`Offer ${offerId} is a ${offer.kind}; only consultations have slots.`)
-  return { offer, slots: rows }
+  return { offer: offerJson(offer), slots, now }
 }
 
 export async function listSlots(
@@ -95,15 +134,22 @@ export async function listSlots(
     .map(slotJson)
 }
 
+/** `read`: the consultation as the caller has just read it (`readConsultation`), so it is not read again. */
 export async function addSlots(
   deps: DbDeps,
   scope: Scope,
   offerId: string,
   input: { slots: SlotInput[] },
   actor: Actor,
+  read?: ConsultationRead,
 ): Promise<SlotJson[]> {
-  const now = deps.clock.now()
-  const { offer, slots } = await loadConsultation(deps, scope, offerId, now)
+  const now = read ? read.now : deps.clock.now()
+  const { offer, slots } = read
+    ? {
+        offer: { durationMinutes: checkConsultation(read.offer, offerId).duration_minutes },
+        slots: read.slots,
+      }
+    : await loadConsultation(deps, scope, offerId, now)
   const durationMs = (offer.durationMinutes ?? 60) * 60_000
   const rows: SlotRow[] = input.slots.map((slot) => {
     const startsAt = Date.parse(slot.starts_at ?? '')
@@ -143,13 +189,44 @@ export async function addSlots(
   return rows.map(slotJson)
 }
 
-async function findSlot({ db }: Pick<Deps, 'db'>, scope: Scope, slotId: string): Promise<SlotRow> {
-  const [row] = await db
+/** This creator's slot: `[]` for an unknown id and for another creator's slot alike. A batch item. */
+function slotQuery(db: Db, scope: Scope, slotId: string) {
+  return db
     .select()
     .from(consultationSlots)
     .where(and(eq(consultationSlots.id, slotId), eq(consultationSlots.creatorId, scope.creatorId)))
+}
+
+async function findSlot({ db }: Pick<Deps, 'db'>, scope: Scope, slotId: string): Promise<SlotRow> {
+  const [row] = await slotQuery(db, scope, slotId)
   if (!row) throw notFound('slot', slotId)
   return row
+}
+
+/**
+ * The other live slots of a slot's consultation that overlap where `input` moves it: the slot's own times come
+ * from a join, so this goes out in the same batch as the slot's read. The interval is the one `updateSlot`
+ * computes: a new start keeps the length, a new end is taken as given.
+ */
+function overlappingQuery(db: Db, scope: Scope, slotId: string, input: SlotInput) {
+  const moved = alias(consultationSlots, 'moved')
+  const startsAt = input.starts_at ? sql`${Date.parse(input.starts_at)}` : sql`${moved.startsAt}`
+  const endsAt = input.ends_at
+    ? sql`${Date.parse(input.ends_at)}`
+    : sql`(${startsAt} + (${moved.endsAt} - ${moved.startsAt}))`
+  return db
+    .select({ startsAt: consultationSlots.startsAt, endsAt: consultationSlots.endsAt })
+    .from(consultationSlots)
+    .innerJoin(moved, and(eq(moved.id, slotId), eq(moved.creatorId, scope.creatorId)))
+    .where(
+      and(
+        eq(consultationSlots.offerId, moved.offerId),
+        ne(consultationSlots.id, slotId),
+        ne(consultationSlots.status, 'cancelled'),
+        lt(consultationSlots.startsAt, endsAt),
+        gt(consultationSlots.endsAt, startsAt),
+      ),
+    )
 }
 
 export async function getSlot(deps: Pick<Deps, 'db'>, scope: Scope, slotId: string): Promise<SlotJson> {
@@ -164,27 +241,20 @@ export async function updateSlot(
   input: SlotInput,
   actor: Actor,
 ): Promise<SlotJson> {
-  const slot = await findSlot(deps, scope, slotId)
   const { db, clock } = deps
-  const now = clock.now()
   const movesTime = input.starts_at !== undefined || input.ends_at !== undefined
+  // A move is checked against the consultation's other slots, read in the same round trip as the slot.
+  const [found, others]: [SlotRow[], Interval[]] = movesTime
+    ? await db.batch([slotQuery(db, scope, slotId), overlappingQuery(db, scope, slotId, input)])
+    : [await slotQuery(db, scope, slotId), []]
+  const slot = found[0]
+  if (!slot) throw notFound('slot', slotId)
+  const now = clock.now()
   if (movesTime && slot.status !== 'free')
     throw conflict(`Slot ${slotId} is ${slot.status}; only a free slot can be moved.`)
   const startsAt = input.starts_at ? Date.parse(input.starts_at) : slot.startsAt
   const endsAt = input.ends_at ? Date.parse(input.ends_at) : startsAt + (slot.endsAt - slot.startsAt)
   if (movesTime) {
-    const others = await db
-      .select({ startsAt: consultationSlots.startsAt, endsAt: consultationSlots.endsAt })
-      .from(consultationSlots)
-      .where(
-        and(
-          eq(consultationSlots.offerId, slot.offerId),
-          ne(consultationSlots.id, slotId),
-          ne(consultationSlots.status, 'cancelled'),
-          lt(consultationSlots.startsAt, endsAt),
-          gt(consultationSlots.endsAt, startsAt),
-        ),
-      )
     const errors = slotIntervalErrors([{ startsAt, endsAt }], others, now).map((error) => ({
       ...error,
       path: error.path.replace(/^slots\.0\.?/, '') || 'starts_at',
@@ -213,8 +283,9 @@ export async function updateSlot(
       }),
     ),
   ]
-  await writeBatch(db, statements)
-  return getSlot(deps, scope, slotId)
+  const [row] = await writeThenRead(db, statements, slotQuery(db, scope, slotId))
+  if (!row) throw notFound('slot', slotId)
+  return slotJson(row)
 }
 
 /**

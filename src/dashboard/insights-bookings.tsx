@@ -6,9 +6,9 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { type BookingJson, listBookingsQuery } from '../bookings/booking-schemas'
-import { cancelBooking, listBookings } from '../bookings/bookings'
+import { cancelBooking, listBookings, readCancellation } from '../bookings/bookings'
+import type { OfferJson } from '../catalog/offer-schemas'
 import { listOffers } from '../catalog/offers'
-import { getSlot } from '../catalog/slots'
 import type { Deps } from '../deps'
 import { formatRange } from '../lib/dates'
 import { validationProblem } from '../lib/openapi'
@@ -19,13 +19,18 @@ import { type CreatorPage, creatorPage, DashboardShell, signInPath } from './she
 const cancelPath = (slotId: string) => `/dashboard/bookings/${encodeURIComponent(slotId)}/cancel`
 
 /** Each consultation's time zone (its own, else the creator's): times are shown as the meeting is held. */
+function zonesFrom(consultations: OfferJson[], page: CreatorPage): Map<string, string> {
+  return new Map(consultations.map((offer) => [offer.id, offer.time_zone ?? page.creator.timeZone]))
+}
+
+/** `zonesFrom` the creator's consultations, read on their own. */
 async function zonesOf(deps: Deps, page: CreatorPage): Promise<Map<string, string>> {
   const consultations = await listOffers(
     deps,
     { creatorId: page.creator.id },
     { limit: 100, kind: 'consultation' },
   )
-  return new Map(consultations.data.map((offer) => [offer.id, offer.time_zone ?? page.creator.timeZone]))
+  return zonesFrom(consultations.data, page)
 }
 
 function When(props: { booking: BookingJson; page: CreatorPage; zone: string }) {
@@ -155,12 +160,9 @@ export function bookingInsightPages(deps: Deps) {
       const page = await creatorPage(deps, c)
       if (!page) return c.redirect(signInPath(c.req.path), 303)
       const slotId = c.req.param('slotId')
-      // 404 for another creator's slot or an unknown id, exactly like the API.
-      const slot = await getSlot(deps, { creatorId: page.creator.id }, slotId)
-      const [bookings, zones] = await Promise.all([
-        listBookings(deps, { creatorId: page.creator.id }, { limit: 100, from: slot.starts_at }),
-        zonesOf(deps, page),
-      ])
+      // 404 for another creator's slot or an unknown id, exactly like the API; one round trip for all it shows.
+      const { bookings, consultations } = await readCancellation(deps, { creatorId: page.creator.id }, slotId)
+      const zones = zonesFrom(consultations, page)
       const booking = bookings.data.find((candidate) => candidate.slot_id === slotId)
       if (!booking) return c.redirect(withNotice('/dashboard/bookings', 'notCancellable'), 303)
       c.header('Cache-Control', 'private, no-store')

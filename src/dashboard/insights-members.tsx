@@ -17,11 +17,10 @@ import type { GroupMemberListJson } from '../groups/group-schemas'
 import type { Actor } from '../lib/audit'
 import { formatDate } from '../lib/dates'
 import { validationProblem } from '../lib/openapi'
-import { notFound } from '../lib/problem'
 import { grantEntitlement } from '../members/grant-entitlement'
 import { type ListMembersQuery, listMembersQuery, type MemberJson } from '../members/member-schemas'
 import { getMember, listMembers } from '../members/members'
-import { refundOrder } from '../members/refund-order'
+import { refundMemberOrder } from '../members/refund-order'
 import { revokeEntitlement } from '../members/revoke-entitlement'
 import { dayStart } from './calendar-months'
 import { creatorFormPost, field, formatIso, Notice, outcomeOf, withNotice } from './insights-common'
@@ -514,13 +513,11 @@ export function memberInsightPages(deps: Deps) {
         const gate = await creatorFormPost(deps, c)
         if ('redirect' in gate) return c.redirect(gate.redirect, 303)
         const { id, orderId } = c.req.param()
-        // Only an order behind one of this member's entitlements: the page never offers another, and a
-        // hand-made form cannot refund someone else's order through this member's page.
-        const member = await getMember(deps, scopeOf(gate.page), id)
-        const behind = member.entitlements.some((e) => e.source === 'order' && e.source_id === orderId)
-        if (!behind) throw notFound('order', orderId)
+        // Only an order behind one of this member's entitlements (the verb checks): the page never offers
+        // another, and a hand-made form cannot refund someone else's order through this member's page. Its 404s
+        // are no notice: they are rethrown and shown as the error page they are.
         const notice = await outcomeOf(
-          () => refundOrder(deps, scopeOf(gate.page), orderId, {}, actorOf(gate.page)),
+          () => refundMemberOrder(deps, scopeOf(gate.page), id, orderId, {}, actorOf(gate.page)),
           'refundRequested',
           { 409: 'notRefundable', 502: 'refundFailed', 503: 'refundFailed' },
         )

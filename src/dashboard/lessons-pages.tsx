@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { addLesson, getLesson, removeLesson, updateLesson } from '../catalog/lessons'
+import { addLesson, getLesson, moveLesson, removeLesson, updateLesson } from '../catalog/lessons'
 import { type LessonJson, lessonInputSchema, lessonUpdateSchema } from '../catalog/offer-schemas'
 import type { Deps } from '../deps'
 import {
@@ -170,10 +170,13 @@ export function lessonPages(deps: Deps) {
       if (!posted) return toSignIn(c, c.req.path)
       const { page, form } = posted
       const scope = { creatorId: page.creator.id }
-      const lesson = await getLesson(deps, scope, c.req.param('id'))
+      const lessonId = c.req.param('id')
       const m = editorMessagesFor(page.creator.locale)
-      const rerender = (errors: FieldErrors, status: 409 | 422) =>
-        c.html(
+      // The lesson is read only to show the form again (a 404 first, as always): on success the verb's answer
+      // names the course to go back to.
+      const rerender = async (errors: FieldErrors, status: 409 | 422) => {
+        const lesson = await getLesson(deps, scope, lessonId)
+        return c.html(
           <LessonPage
             page={page}
             title={m.lessons.edit}
@@ -184,10 +187,18 @@ export function lessonPages(deps: Deps) {
           />,
           status,
         )
+      }
       const parsed = parseLesson(form, m)
       if (!parsed.input) return rerender(parsed.errors, 422)
+      let lesson: LessonJson
       try {
-        await updateLesson(deps, scope, lesson.id, lessonUpdateSchema.parse(parsed.input), creatorActor(page))
+        lesson = await updateLesson(
+          deps,
+          scope,
+          lessonId,
+          lessonUpdateSchema.parse(parsed.input),
+          creatorActor(page),
+        )
       } catch (error) {
         const refused = verbErrors(error, (path) => path, m)
         return rerender(refused.errors, refused.status)
@@ -199,11 +210,9 @@ export function lessonPages(deps: Deps) {
       if (!posted) return toSignIn(c, '/dashboard/offers')
       const { page, form } = posted
       const scope = { creatorId: page.creator.id }
-      const lesson = await getLesson(deps, scope, c.req.param('id'))
-      const position = Math.max(1, lesson.position + (form.direction === 'up' ? -1 : 1))
-      // The API's own move: PATCH /lessons/{id} with a position; the verb renumbers the rest in one batch.
-      const input = lessonUpdateSchema.parse({ position })
-      await updateLesson(deps, scope, lesson.id, input, creatorActor(page))
+      // The API's own move: PATCH /lessons/{id} with the next position; the verb renumbers the rest in one batch.
+      const direction = form.direction === 'up' ? 'up' : 'down'
+      const lesson = await moveLesson(deps, scope, c.req.param('id'), direction, creatorActor(page))
       return c.redirect(`${offerPath(lesson.offer_id)}#lessons`, 303)
     })
     .post('/dashboard/lessons/:id/delete', async (c) => {
@@ -211,8 +220,7 @@ export function lessonPages(deps: Deps) {
       if (!posted) return toSignIn(c, '/dashboard/offers')
       const { page } = posted
       const scope = { creatorId: page.creator.id }
-      const lesson = await getLesson(deps, scope, c.req.param('id'))
-      await removeLesson(deps, scope, lesson.id, creatorActor(page))
+      const lesson = await removeLesson(deps, scope, c.req.param('id'), creatorActor(page))
       return c.redirect(`${offerPath(lesson.offer_id)}#lessons`, 303)
     })
 }

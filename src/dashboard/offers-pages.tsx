@@ -7,7 +7,15 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { listLessons } from '../catalog/lessons'
 import type { LessonJson, OfferJson, SlotJson } from '../catalog/offer-schemas'
-import { archiveOffer, createOffer, getOffer, listOffers, updateOffer } from '../catalog/offers'
+import {
+  archiveOffer,
+  createOffer,
+  findOwnOffer,
+  getOffer,
+  listOffers,
+  offerJson,
+  updateOffer,
+} from '../catalog/offers'
 import { listSlots } from '../catalog/slots'
 import { groupPlatforms, type OfferKind, offerKinds } from '../db/schema'
 import type { Deps } from '../deps'
@@ -491,7 +499,9 @@ export function offerPages(deps: Deps) {
       if (!posted) return toSignIn(c, c.req.path)
       const { page, form } = posted
       const scope = { creatorId: page.creator.id }
-      const offer = await getOffer(deps, scope, c.req.param('id'))
+      // Read once: the form's fields depend on the kind, and the verb decides from this same row.
+      const current = await findOwnOffer(deps, scope, c.req.param('id'))
+      const offer = offerJson(current)
       const m = editorMessagesFor(page.creator.locale)
       const parsed = parseUpdateOffer(offer.kind, form, m)
       const rerender = async (errors: FormState['errors'], status: 409 | 422) =>
@@ -507,7 +517,7 @@ export function offerPages(deps: Deps) {
         )
       if (!parsed.input) return rerender(parsed.errors, 422)
       try {
-        await updateOffer(deps, scope, offer.id, parsed.input, creatorActor(page))
+        await updateOffer(deps, scope, offer.id, parsed.input, creatorActor(page), current)
         return c.redirect(`${offerPath(offer.id)}?saved=1`, 303)
       } catch (error) {
         const refused = verbErrors(error, offerFieldOf(offer.kind, sentPrices(offer.kind, form)), m)

@@ -315,10 +315,15 @@ export function postPages(deps: Deps) {
       const posted = await editorForm(deps, c)
       if (!posted) return toSignIn(c, c.req.path)
       const { page, form } = posted
-      const post = await readPost(deps, page.creator.id, c.req.param('id'))
-      if (form.intent === 'preview') return render(c, page, { post, state: formState(form), preview: true })
+      const postId = c.req.param('id')
+      // The post is read only for a page that shows it (a preview, the form again; a 404 first, as always): a
+      // save goes straight to the verb, which reads it anyway and answers 404 alike.
+      const shown = () => readPost(deps, page.creator.id, postId)
+      if (form.intent === 'preview')
+        return render(c, page, { post: await shown(), state: formState(form), preview: true })
       const parsed = updatePostSchema.safeParse(readPostForm(form))
-      if (!parsed.success)
+      if (!parsed.success) {
+        const post = await shown()
         return render(
           c,
           page,
@@ -331,12 +336,18 @@ export function postPages(deps: Deps) {
           },
           422,
         )
+      }
       try {
-        await updatePost(deps, page.creator, post.id, parsed.data, creatorActor(page))
+        const post = await updatePost(deps, page.creator, postId, parsed.data, creatorActor(page))
         return c.redirect(`${postPath(post.id)}?saved=1`, 303)
       } catch (error) {
         const refused = verbErrors(error, postFieldOf, editorMessagesFor(page.creator.locale))
-        return render(c, page, { post, state: formState(form, refused.errors) }, refused.status)
+        return render(
+          c,
+          page,
+          { post: await shown(), state: formState(form, refused.errors) },
+          refused.status,
+        )
       }
     })
     .post(`${listPath}/:id/status`, async (c) => {

@@ -6,8 +6,9 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { createSlotsSchema, type OfferJson } from '../catalog/offer-schemas'
-import { addSlots, getSlot, removeSlot } from '../catalog/slots'
+import { addSlots, readConsultation, removeSlot } from '../catalog/slots'
 import type { Deps } from '../deps'
+import { notFound } from '../lib/problem'
 import {
   addError,
   Csrf,
@@ -82,7 +83,12 @@ export function slotPages(deps: Deps) {
       const posted = await editorForm(deps, c)
       if (!posted) return toSignIn(c, c.req.path)
       const { page, form } = posted
-      const offer = await ownOffer(deps, page, c.req.param('id'), 'consultation')
+      const scope = { creatorId: page.creator.id }
+      // The offer (its time zone reads the form) and its slots (the verb's overlap check) in one round trip.
+      const offerId = c.req.param('id')
+      const read = await readConsultation(deps, scope, offerId)
+      const { offer } = read
+      if (offer.kind !== 'consultation') throw notFound('consultation', offerId)
       const m = editorMessagesFor(page.creator.locale)
       const rerender = (errors: FieldErrors, status: 409 | 422) =>
         c.html(<NewSlotPage page={page} offer={offer} state={formState(form, errors)} m={m} />, status)
@@ -100,7 +106,7 @@ export function slotPages(deps: Deps) {
       if (!parsed.success) return rerender(schemaErrors(parsed.error, slotFieldOf, errors, m), 422)
       if (startsAt === null) return rerender(errors, 422)
       try {
-        await addSlots(deps, { creatorId: page.creator.id }, offer.id, parsed.data, creatorActor(page))
+        await addSlots(deps, scope, offer.id, parsed.data, creatorActor(page), read)
       } catch (error) {
         const refused = verbErrors(error, slotFieldOf, m)
         return rerender(refused.errors, refused.status)
@@ -112,10 +118,9 @@ export function slotPages(deps: Deps) {
       if (!posted) return toSignIn(c, '/dashboard/offers')
       const { page } = posted
       const scope = { creatorId: page.creator.id }
-      const slot = await getSlot(deps, scope, c.req.param('id'))
       // A held or booked slot answers 409 from the verb, shown as a problem page: a booking is cancelled with
-      // its refund, never by removing the slot.
-      await removeSlot(deps, scope, slot.id, creatorActor(page))
+      // its refund, never by removing the slot. The slot it answers names the offer to go back to.
+      const slot = await removeSlot(deps, scope, c.req.param('id'), creatorActor(page))
       return c.redirect(`${offerPath(slot.offer_id)}#slots`, 303)
     })
 }

@@ -62,6 +62,19 @@ export async function writeBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<
 }
 
 /**
+ * Sends `writes` followed by `read` as one atomic batch (one round trip) and answers what `read` returned: a verb
+ * that answers the fresh row reads it back after its writes in the same batch, not in a second round trip.
+ */
+export async function writeThenRead<R extends BatchItem<'sqlite'>>(
+  db: Db,
+  writes: BatchItem<'sqlite'>[],
+  read: R,
+): Promise<R['_']['result']> {
+  const results = await writeBatch(db, [...writes, read])
+  return results[results.length - 1] as R['_']['result']
+}
+
+/**
  * A batch statement that aborts the whole batch unless `stillHolds` is true when the batch runs. A verb that
  * decided from a read (one round trip) and writes in a second guards the facts its decision rests on: if
  * another writer changed them in between, nothing is written and `staleRead(error)` recognises the failure,

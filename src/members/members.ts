@@ -111,16 +111,30 @@ export async function listMembers(
   return toPage(rows, query.limit, (buyer) => memberJson(buyer, held))
 }
 
+/** The buyer and this creator's entitlements of theirs: two batch items, for `memberOr404`. */
+export function memberQueries(db: Db, scope: Scope, buyerId: string) {
+  return [
+    db.select().from(buyers).where(eq(buyers.id, buyerId)),
+    entitlementsQuery(db, scope, [buyerId]),
+  ] as const
+}
+
+/** The member `memberQueries` read, or a 404 when the buyer holds or held nothing with this creator. */
+export function memberOr404(
+  rows: (typeof buyers.$inferSelect)[],
+  held: (typeof entitlements.$inferSelect)[],
+  buyerId: string,
+): MemberJson {
+  const buyer = rows[0]
+  if (!buyer || held.length === 0) throw notFound('member', buyerId)
+  return memberJson(buyer, held)
+}
+
 export async function getMember(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
   buyerId: string,
 ): Promise<MemberJson> {
-  const [rows, held] = await db.batch([
-    db.select().from(buyers).where(eq(buyers.id, buyerId)),
-    entitlementsQuery(db, scope, [buyerId]),
-  ])
-  const buyer = rows[0]
-  if (!buyer || held.length === 0) throw notFound('member', buyerId)
-  return memberJson(buyer, held)
+  const [rows, held] = await db.batch(memberQueries(db, scope, buyerId))
+  return memberOr404(rows, held, buyerId)
 }

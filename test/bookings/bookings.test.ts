@@ -79,10 +79,14 @@ describe('bookings: happy', () => {
   it('cancels: refunds the whole order through Stripe, frees the slot, and access ends with the refund', async () => {
     await raceAndPay('first@example.com')
     const before = fake.events.length
+    await quiet()
+    ctx.roundTrips.count = 0
     const cancelled = await api(ctx, 'POST', `/api/v1/bookings/${slotId}/cancel`, {
       key,
       body: { reason: 'ill' },
     })
+    // The API key, the slot with its order (one batch), then the freed slot with both audit rows (one batch).
+    expect(ctx.roundTrips.count).toBe(3)
     expect(cancelled.status).toBe(200)
     expect(cancelled.body).toMatchObject({ slot_id: slotId, status: 'free' })
     expect(fake.objects<{ amount: number }>('refund').map((refund) => refund.amount)).toEqual([50000])

@@ -18,6 +18,13 @@ async function givenOffer(body: Record<string, unknown>, as = key): Promise<stri
 const titles = (body: { data: { title: string; position: number }[] }) =>
   body.data.map((lesson) => `${lesson.position}:${lesson.title}`)
 
+/** An API call and its database round trips (the key's last_used_at is fresh once a test has used it). */
+async function counted(method: string, path: string, body?: Record<string, unknown>) {
+  ctx.roundTrips.count = 0
+  const res = await api(ctx, method, path, { key, ...(body && { body }) })
+  return { ...res, roundTrips: ctx.roundTrips.count }
+}
+
 describe('lessons', () => {
   it('adds lessons in order, inserts at a position and keeps positions dense', async () => {
     const course = await givenOffer(courseBody())
@@ -99,6 +106,31 @@ describe('lessons', () => {
     expect(res.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
       'drip_days',
       'title',
+    ])
+  })
+
+  it('edits, moves, reorders and removes in 3 each: the key, one read, one batch that reads back', async () => {
+    const course = await givenOffer(courseBody())
+    const ids: string[] = []
+    for (const title of ['A', 'B', 'C'])
+      ids.push((await api(ctx, 'POST', `/api/v1/offers/${course}/lessons`, { key, body: { title } })).body.id)
+    const edited = await counted('PATCH', `/api/v1/lessons/${ids[0]}`, { title: 'A2' })
+    expect(edited).toMatchObject({ status: 200, roundTrips: 3, body: { title: 'A2', position: 1 } })
+    expect((await api(ctx, 'GET', `/api/v1/lessons/${ids[0]}`, { key })).body).toEqual(edited.body)
+    // A move reads the lesson and its course's lessons together.
+    const moved = await counted('PATCH', `/api/v1/lessons/${ids[2]}`, { position: 1 })
+    expect(moved).toMatchObject({ status: 200, roundTrips: 3, body: { title: 'C', position: 1 } })
+    const reordered = await counted('PUT', `/api/v1/offers/${course}/lessons/order`, {
+      lesson_ids: [ids[1], ids[0], ids[2]],
+    })
+    expect(reordered).toMatchObject({ status: 200, roundTrips: 3 })
+    expect(titles(reordered.body)).toEqual(['1:B', '2:A2', '3:C'])
+    expect((await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, { key })).body).toEqual(reordered.body)
+    const removed = await counted('DELETE', `/api/v1/lessons/${ids[1]}`)
+    expect(removed).toMatchObject({ status: 204, roundTrips: 3 })
+    expect(titles((await api(ctx, 'GET', `/api/v1/offers/${course}/lessons`, { key })).body)).toEqual([
+      '1:A2',
+      '2:C',
     ])
   })
 
@@ -227,6 +259,30 @@ describe('consultation slots', () => {
       body: { meeting_details: 'Room 2' },
     })
     expect(details.body).toMatchObject({ status: 'booked', meeting_details: 'Room 2' })
+  })
+
+  it('changes meeting details in 3 and moves a slot in 3: its neighbours are read with the slot', async () => {
+    const offer = await givenOffer(consultationBody())
+    const [slot, next] = (
+      await api(ctx, 'POST', `/api/v1/offers/${offer}/slots`, {
+        key,
+        body: { slots: [{ starts_at: at(5) }, { starts_at: at(7) }] },
+      })
+    ).body.data
+    const details = await counted('PATCH', `/api/v1/slots/${slot.id}`, { meeting_details: 'Room 1' })
+    expect(details).toMatchObject({ status: 200, roundTrips: 3, body: { meeting_details: 'Room 1' } })
+    expect((await api(ctx, 'GET', `/api/v1/slots/${slot.id}`, { key })).body).toEqual(details.body)
+    const moved = await counted('PATCH', `/api/v1/slots/${slot.id}`, { starts_at: at(9) })
+    expect(moved).toMatchObject({ status: 200, roundTrips: 3, body: { starts_at: at(9), ends_at: at(10) } })
+    const onto = await counted('PATCH', `/api/v1/slots/${slot.id}`, { starts_at: at(7.5) })
+    expect(onto).toMatchObject({ status: 422, roundTrips: 2 })
+    expect(onto.body.errors).toEqual([expect.objectContaining({ path: 'starts_at' })])
+    const stretched = await counted('PATCH', `/api/v1/slots/${next.id}`, { ends_at: at(9.5) })
+    expect(stretched).toMatchObject({ status: 422, roundTrips: 2 })
+    expect((await api(ctx, 'GET', `/api/v1/slots/${next.id}`, { key })).body).toMatchObject({
+      starts_at: at(7),
+      ends_at: at(8),
+    })
   })
 
   it('answers 409 for slots on an offer that is not a consultation', async () => {

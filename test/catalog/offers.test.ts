@@ -154,6 +154,40 @@ describe('offers: happy', () => {
   })
 })
 
+/**
+ * Writes cost the API key lookup, one read when the verb decides from the stored offer, and one batch that
+ * writes and reads the fresh offer back: never a second round trip for the answer.
+ */
+describe('offers: round trips', () => {
+  const counted = async (method: string, path: string, body?: Record<string, unknown>) => {
+    ctx.roundTrips.count = 0
+    const res = await api(ctx, method, path, { key, ...(body && { body }) })
+    return { ...res, roundTrips: ctx.roundTrips.count }
+  }
+
+  it('creates in 2 and answers what a read answers', async () => {
+    await api(ctx, 'GET', '/api/v1/offers', { key }) // last_used_at is fresh from here on
+    const created = await counted('POST', '/api/v1/offers', courseBody())
+    expect(created).toMatchObject({ status: 201, roundTrips: 2 })
+    expect((await api(ctx, 'GET', `/api/v1/offers/${created.body.id}`, { key })).body).toEqual(created.body)
+  })
+
+  it('updates in 3, with new benefits checked in the same read, and archives in 3', async () => {
+    const course = (await create(courseBody())).body
+    const tier = (await create(tierBody())).body
+    const updated = await counted('PATCH', `/api/v1/offers/${course.id}`, { title: 'Writing 102' })
+    expect(updated).toMatchObject({ status: 200, roundTrips: 3, body: { title: 'Writing 102' } })
+    expect((await api(ctx, 'GET', `/api/v1/offers/${course.id}`, { key })).body).toEqual(updated.body)
+    const included = await counted('PATCH', `/api/v1/offers/${tier.id}`, { included_offer_ids: [course.id] })
+    expect(included).toMatchObject({ status: 200, roundTrips: 3, body: { included_offer_ids: [course.id] } })
+    const refused = await counted('PATCH', `/api/v1/offers/${tier.id}`, { included_offer_ids: [tier.id] })
+    expect(refused).toMatchObject({ status: 422, roundTrips: 2 })
+    const archived = await counted('POST', `/api/v1/offers/${course.id}/archive`)
+    expect(archived).toMatchObject({ status: 200, roundTrips: 3, body: { status: 'archived' } })
+    expect((await api(ctx, 'GET', `/api/v1/offers/${course.id}`, { key })).body).toEqual(archived.body)
+  })
+})
+
 describe('offers: error', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     [

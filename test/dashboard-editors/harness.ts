@@ -17,6 +17,23 @@ export interface Editor {
     action: string,
     fields: Record<string, string>,
   ): Promise<{ status: number; html: string; location: string | null }>
+  /**
+   * `submit`, with the database round trips of the POST alone (counted once the database is quiet: no mail
+   * dispatch left over from an earlier request).
+   */
+  submitCounted(
+    page: string,
+    action: string,
+    fields: Record<string, string>,
+  ): Promise<{ status: number; html: string; location: string | null; roundTrips: number }>
+}
+
+/** Waits until the database has been idle for a moment (work a response left running, e.g. mail dispatch). */
+export async function quiet(ctx: TestContext): Promise<void> {
+  for (let seen = -1; seen !== ctx.roundTrips.count; ) {
+    seen = ctx.roundTrips.count
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
 }
 
 export function csrfOf(html: string): string {
@@ -48,6 +65,15 @@ export async function editorFor(
       const shown = await get(page)
       if (shown.status !== 200) throw new Error(`GET ${page} answered ${shown.status}`)
       return read(await postForm(ctx, action, { csrf: csrfOf(shown.html), ...fields }, { cookie }))
+    },
+    async submitCounted(page, action, fields) {
+      const shown = await get(page)
+      if (shown.status !== 200) throw new Error(`GET ${page} answered ${shown.status}`)
+      await quiet(ctx)
+      ctx.roundTrips.count = 0
+      const response = await postForm(ctx, action, { csrf: csrfOf(shown.html), ...fields }, { cookie })
+      const roundTrips = ctx.roundTrips.count
+      return { ...(await read(response)), roundTrips }
     },
   }
 }

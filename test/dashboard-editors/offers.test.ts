@@ -261,3 +261,65 @@ describe('offer editor', () => {
     expect(await countRows(editor.ctx, 'offers')).toBe(1)
   })
 })
+
+/**
+ * Round trips of each form's success path: one for the session (the page gate), one read, one write batch; a
+ * new offer needs no read. A page must not read a row the verb reads again, nor read back what it just wrote in
+ * a second round trip.
+ */
+describe('offer editor: round trips', () => {
+  const courseForm = {
+    title: 'Writing 101',
+    slug: 'writing-101',
+    description: 'Learn to write.',
+    currency: 'CNY',
+    price: '199.00',
+    term_days: '',
+  }
+
+  it('creates an offer in 2: the session, then the write that reads it back', async () => {
+    const editor = await newEditor()
+    const created = await editor.submitCounted('/dashboard/offers/new?kind=course', '/dashboard/offers', {
+      kind: 'course',
+      ...courseForm,
+    })
+    expect(created.status).toBe(303)
+    expect(created.roundTrips).toBe(2)
+  })
+
+  it('edits, publishes and archives an offer in 3 each', async () => {
+    const editor = await newEditor()
+    const courseId = await givenCourse(editor)
+    const page = `/dashboard/offers/${courseId}`
+    const edited = await editor.submitCounted(page, page, { ...courseForm, title: 'Writing 101, revised' })
+    expect(edited).toMatchObject({ status: 303, location: `${page}?saved=1`, roundTrips: 3 })
+    const published = await editor.submitCounted(page, `${page}/status`, { status: 'live' })
+    expect(published).toMatchObject({ status: 303, location: page, roundTrips: 3 })
+    const archived = await editor.submitCounted(page, `${page}/archive`, {})
+    expect(archived).toMatchObject({ status: 303, location: '/dashboard/offers', roundTrips: 3 })
+    const read = await api(editor.ctx, 'GET', `/api/v1/offers/${courseId}`, { key: editor.creator.key })
+    expect(read.body).toMatchObject({ title: 'Writing 101, revised', status: 'archived' })
+  })
+
+  it('edits, moves and removes a lesson in 3 each', async () => {
+    const editor = await newEditor()
+    const courseId = await givenCourse(editor)
+    await givenLesson(editor, courseId, 'Lesson one')
+    await givenLesson(editor, courseId, 'Lesson two')
+    const page = `/dashboard/offers/${courseId}`
+    const [first, second] = lessonIdsOn((await editor.get(page)).html)
+    const back = `${page}#lessons`
+    const edited = await editor.submitCounted(`/dashboard/lessons/${first}`, `/dashboard/lessons/${first}`, {
+      title: 'Lesson one, revised',
+      body: 'New body',
+      drip_days: '0',
+    })
+    expect(edited).toMatchObject({ status: 303, location: back, roundTrips: 3 })
+    const moved = await editor.submitCounted(page, `/dashboard/lessons/${second}/move`, { direction: 'up' })
+    expect(moved).toMatchObject({ status: 303, location: back, roundTrips: 3 })
+    expect(lessonIdsOn((await editor.get(page)).html)).toEqual([second, first])
+    const removed = await editor.submitCounted(page, `/dashboard/lessons/${first}/delete`, {})
+    expect(removed).toMatchObject({ status: 303, location: back, roundTrips: 3 })
+    expect(lessonIdsOn((await editor.get(page)).html)).toEqual([second])
+  })
+})

@@ -142,4 +142,29 @@ describe('post editor', () => {
     })
     expect(again.html).not.toContain('必填')
   })
+
+  it('saves an edit in 3: the session, the post (and a course audience) read, the write', async () => {
+    const editor = await newEditor()
+    const courseId = await givenCourse(editor)
+    const created = await editor.submit('/dashboard/posts/new', '/dashboard/posts', {
+      title: 'Week one notes',
+      slug: '',
+      audience: 'everyone',
+      excerpt: '',
+      body: 'The notes.',
+      intent: 'save',
+    })
+    const page = `/dashboard/posts/${idIn(created.location, 'pst')}`
+    const saved = await editor.submitCounted(page, page, {
+      title: 'Week one notes, revised',
+      slug: 'week-one-notes',
+      audience: `course:${courseId}`,
+      excerpt: '',
+      body: 'The notes, revised.',
+      intent: 'save',
+    })
+    expect(saved).toMatchObject({ status: 303, location: `${page}?saved=1`, roundTrips: 3 })
+    const row = await editor.ctx.sql.execute('select title, course_offer_id from posts')
+    expect(row.rows[0]).toMatchObject({ title: 'Week one notes, revised', course_offer_id: courseId })
+  })
 })

@@ -97,4 +97,20 @@ describe('consultation slots', () => {
     expect(rows.rows[0]?.status).toBe('cancelled')
     expect((await editor.get(`/dashboard/offers/${offerId}`)).html).not.toContain('data-slot=')
   })
+
+  it('adds and removes a slot in 3 each: the session, one read, one write', async () => {
+    const editor = await newEditor()
+    const offerId = await givenConsultation(editor, 'Asia/Shanghai')
+    const page = `/dashboard/offers/${offerId}`
+    const added = await editor.submitCounted(`${page}/slots/new`, `${page}/slots`, {
+      starts_at: '2026-12-01T10:00',
+      meeting_details: 'Video call.',
+    })
+    expect(added).toMatchObject({ status: 303, location: `${page}#slots`, roundTrips: 3 })
+    const slotId = /data-slot="(slt_[0-9a-z]+)"/.exec((await editor.get(page)).html)?.[1]
+    const removed = await editor.submitCounted(page, `/dashboard/slots/${slotId}/delete`, {})
+    expect(removed).toMatchObject({ status: 303, location: `${page}#slots`, roundTrips: 3 })
+    const rows = await editor.ctx.sql.execute('select status from consultation_slots')
+    expect(rows.rows.map((row) => row.status)).toEqual(['cancelled'])
+  })
 })

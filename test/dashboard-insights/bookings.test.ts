@@ -4,7 +4,7 @@ import { consultationBody } from '../catalog/builders'
 import { buy, deliverSince, liveOffer } from '../dashboard/shop'
 import { api, givenCreator } from '../helpers'
 import { postForm, signIn } from '../sign-in'
-import { csrfOf, getPage, html, type InsightsContext, openInsights, rows, submit } from './harness'
+import { counted, csrfOf, getPage, html, type InsightsContext, openInsights, rows, submit } from './harness'
 
 let i: InsightsContext
 let offerId: string
@@ -46,7 +46,11 @@ describe('bookings page', () => {
 
   it('cancels after a confirmation page: refunds through Stripe and frees the slot', async () => {
     await buy(i.shop, offerId, 'client@example.com', `?slot=${slotId}`)
-    const confirm = await html(i, `/dashboard/bookings/${slotId}/cancel`)
+    // The session, then the slot, the bookings from it on and the consultations' zones in one batch.
+    const shown = await counted(i, () => getPage(i, `/dashboard/bookings/${slotId}/cancel`))
+    expect(shown.response.status).toBe(200)
+    expect(shown.roundTrips).toBe(2)
+    const confirm = await shown.response.text()
     expect(confirm).toContain('client@example.com is refunded in full')
     expect(confirm).toContain(`action="/dashboard/bookings/${slotId}/cancel"`)
     // The GET changed nothing.
@@ -54,12 +58,16 @@ describe('bookings page', () => {
     expect(i.shop.fake.objects('refund')).toEqual([])
 
     const from = i.shop.fake.events.length
-    const cancelled = await postForm(
-      i.shop.ctx,
-      `/dashboard/bookings/${slotId}/cancel`,
-      { csrf: csrfOf(confirm), reason: 'ill' },
-      { cookie: i.cookie },
+    const { response: cancelled, roundTrips } = await counted(i, () =>
+      postForm(
+        i.shop.ctx,
+        `/dashboard/bookings/${slotId}/cancel`,
+        { csrf: csrfOf(confirm), reason: 'ill' },
+        { cookie: i.cookie },
+      ),
     )
+    // The session, the slot with its order, then (after Stripe) one batch.
+    expect(roundTrips).toBe(3)
     expect(cancelled.status).toBe(303)
     expect(cancelled.headers.get('location')).toBe('/dashboard/bookings?notice=cancelled')
     expect(i.shop.fake.objects<{ amount: number }>('refund').map((refund) => refund.amount)).toEqual([50000])

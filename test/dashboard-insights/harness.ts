@@ -50,6 +50,26 @@ export async function submit(
   return postForm(i.shop.ctx, action, { csrf, ...fields }, { cookie: i.cookie, accept: 'text/html' })
 }
 
+/** Waits until the database has been idle for a moment (work a response left running, e.g. mail dispatch). */
+export async function quiet(i: InsightsContext): Promise<void> {
+  const { ctx } = i.shop
+  for (let seen = -1; seen !== ctx.roundTrips.count; ) {
+    seen = ctx.roundTrips.count
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** What `send` answers and the database round trips it cost, counted once the database is quiet. */
+export async function counted(
+  i: InsightsContext,
+  send: () => Response | Promise<Response>,
+): Promise<{ response: Response; roundTrips: number }> {
+  await quiet(i)
+  i.shop.ctx.roundTrips.count = 0
+  const response = await send()
+  return { response, roundTrips: i.shop.ctx.roundTrips.count }
+}
+
 export async function rows(i: InsightsContext, sql: string, args: (string | number)[] = []) {
   return (await i.shop.ctx.sql.execute({ sql, args })).rows
 }
