@@ -18,9 +18,8 @@ import { Miniflare } from 'miniflare'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { unstable_readConfig } from 'wrangler'
-import { splitStatements } from '../../src/db/migrate'
-import { readMigrations } from '../../src/db/migrations-fs'
 import { sha256Hex } from '../../src/lib/crypto'
+import { type D1, migrateD1 } from '../d1'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const wranglerBin = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js')
@@ -199,7 +198,7 @@ describe('in workerd', () => {
         cause: error,
       })
     }
-    await migrate(await mf.getD1Database(binding))
+    await migrateD1(await mf.getD1Database(binding))
   }, 60_000)
 
   afterAll(async () => {
@@ -448,8 +447,6 @@ describe('in workerd', () => {
   })
 })
 
-type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>
-
 async function creatorIdOf(db: D1, slug: string): Promise<string> {
   const row = await db.prepare('select id from creators where slug = ?').bind(slug).first<{ id: string }>()
   if (!row) throw new Error(`no creator ${slug}`)
@@ -462,18 +459,6 @@ async function creatorIdOf(db: D1, slug: string): Promise<string> {
  * `--> statement-breakpoint` markers split the file; one `batch` per file makes it atomic, as wrangler's
  * single multi-statement query is.
  */
-async function migrate(db: D1): Promise<void> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
-  )
-  for (const migration of await readMigrations()) {
-    await db.batch([
-      ...splitStatements(migration.sql).map((statement) => db.prepare(statement)),
-      db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(migration.name),
-    ])
-  }
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies and assert on their fields.
 type Answer = { status: number; contentType: string | null; text: string; body: any }
 
