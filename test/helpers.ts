@@ -10,13 +10,14 @@ import { createCreator } from '../src/accounts/creators'
 import { createApp } from '../src/app'
 import type { Stripe } from '../src/billing/stripe-client'
 import { parseConfig } from '../src/config'
-import { countRoundTrips, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
+import { countRoundTrips, dbFromD1, dbFromLibsql, type RoundTripCounter } from '../src/db/client'
 import { applyMigrations } from '../src/db/migrate'
 import { readMigrations } from '../src/db/migrations-fs'
 import type { Deps } from '../src/deps'
 import { memoryLogger } from '../src/lib/logger'
 import type { Mailer, OutgoingMail } from '../src/mail/mailer'
 import { dispatchMails } from '../src/mail/outbox'
+import { countD1RoundTrips, d1Sql, freshD1, testingOnD1 } from './d1'
 
 export const adminToken = 'test-admin-token-0123456789abcdef'
 
@@ -47,6 +48,8 @@ export interface TestContext {
   logger: ReturnType<typeof memoryLogger>
   /** Raw SQL access for assertions (uncounted). */
   sql: ReturnType<typeof createClient>
+  /** Under `QUANZI_TEST_DB=d1`: the app's D1 database, for a test that needs a second view of it. */
+  d1?: D1Database
   /**
    * What the default mailer was handed, oldest first. Verbs only queue mails; `deliverMails(ctx)` dispatches
    * them. Stays empty when `options.mailer` replaces the default.
@@ -79,21 +82,35 @@ function testRoot(): string {
   return process.env.QUANZI_TEST_TMP ?? tmpdir()
 }
 
-/** A fresh database file in a temp folder, migrated, with an app over it. */
+/** A fresh libSQL file in a temp folder, migrated: the app's database, counted, and the test's own client. */
+async function libsqlDatabase(roundTrips: RoundTripCounter) {
+  const dir = mkdtempSync(join(testRoot(), 'db-'))
+  const sql = createClient({ url: `file:${join(dir, 'test.db')}` })
+  await applyMigrations(sql, await readMigrations())
+  return { db: dbFromLibsql(countRoundTrips(sql, roundTrips)), sql, d1: undefined }
+}
+
+/** A fresh D1 database (`QUANZI_TEST_DB=d1`), migrated: the app's database, counted, and the test's own view. */
+async function d1Database(roundTrips: RoundTripCounter) {
+  // miniflare's D1 binding is workerd's own object; workers-types describes the same API.
+  const binding = (await freshD1()) as unknown as D1Database
+  // ctx.sql over D1 implements `execute` and `close`, all the suite uses of @libsql/client's Client.
+  const sql = d1Sql(binding) as unknown as ReturnType<typeof createClient>
+  return { db: dbFromD1(countD1RoundTrips(binding, roundTrips)), sql, d1: binding }
+}
+
+/** A fresh database (a libSQL file, or D1 under `QUANZI_TEST_DB=d1`), migrated, with an app over it. */
 export async function createTestContext(
   env: Record<string, string> = {},
   options: { stripe?: Stripe; mailer?: Mailer } = {},
 ): Promise<TestContext> {
-  const dir = mkdtempSync(join(testRoot(), 'db-'))
-  const url = `file:${join(dir, 'test.db')}`
-  const sql = createClient({ url })
-  await applyMigrations(sql, await readMigrations())
   const roundTrips: RoundTripCounter = { count: 0 }
+  const { db, sql, d1 } = testingOnD1 ? await d1Database(roundTrips) : await libsqlDatabase(roundTrips)
   const clock = testClock()
   const logger = memoryLogger()
   const recorder = recordingMailer()
   const deps: Deps = {
-    db: dbFromLibsql(countRoundTrips(sql, roundTrips)),
+    db,
     config: parseConfig(
       {
         ADMIN_TOKEN: adminToken,
@@ -108,7 +125,16 @@ export async function createTestContext(
     stripe: options.stripe ?? null,
     mailer: options.mailer ?? recorder,
   }
-  return { deps, app: createApp(deps), roundTrips, clock, logger, sql, mails: recorder.sent }
+  return {
+    deps,
+    app: createApp(deps),
+    roundTrips,
+    clock,
+    logger,
+    sql,
+    mails: recorder.sent,
+    ...(d1 ? { d1 } : {}),
+  }
 }
 
 /** Sends every due mail through the context's mailer (as the cron or timer would) and returns `ctx.mails`. */

@@ -139,9 +139,11 @@ export function accessFrom(
  * (status `member`), and whether this buyer is one of them. A batch item like `accessQueries`.
  */
 export function groupSeatsQuery(db: Db, scope: AccessScope & { offerId?: string }) {
+  // `false`, not `0`: D1 answers a batch's rows keyed by column name, and a column named `0` (a bare literal's
+  // name) would be put first by JavaScript's key order, shifting every value after it (test:d1 caught it).
   const buyerIsMember =
     scope.buyerId === null
-      ? sql<number>`0`
+      ? sql<number>`false`
       : sql<number>`exists (select 1 from ${groupMembers} where ${groupMembers.offerId} = ${groups.offerId}
           and ${groupMembers.buyerId} = ${scope.buyerId} and ${groupMembers.status} = 'member')`
   return db

@@ -47,7 +47,11 @@ const expectedState: Record<Status, string> = { active: 'active', past_due: 'gra
 async function playHistory(random: () => number, index: number) {
   let tier: Tier = random() < 0.5 ? 'silver' : 'gold'
   let pending: Tier | null = null
-  const location = (await ctx.app.request(`/buy/${tiers[tier].id}?rail=card`)).headers.get('location') ?? ''
+  const bought = await ctx.app.request(`/buy/${tiers[tier].id}?rail=card`)
+  // Said plainly when it happens: a refused checkout would otherwise surface as a missing session id.
+  if (bought.status !== 303)
+    throw new Error(`history ${index}: /buy answered ${bought.status} ${await bought.text()}`)
+  const location = bought.headers.get('location') ?? ''
   const sessionId = location.split('/').pop() ?? ''
   let waiting: Stripe.Event[] = [...fake.completeSession(sessionId, { email: `member${index}@example.com` })]
   const subscriptionId = fake.object<{ subscription: string }>(sessionId)?.subscription ?? ''

@@ -2,7 +2,7 @@ import { createClient } from '@libsql/client'
 import { sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { dbFromLibsql, writeBatch } from '../../src/db/client'
+import { dbFromD1, dbFromLibsql, writeBatch } from '../../src/db/client'
 import { auditLog } from '../../src/db/schema'
 import type { Mailer, OutgoingMail } from '../../src/mail/mailer'
 import {
@@ -145,9 +145,12 @@ describe('dispatchMails', () => {
   it('sends each mail exactly once with two dispatchers on two connections at the same time', async () => {
     const count = 30
     await queue(...Array.from({ length: count }, (_, i) => draft({ subject: `mail ${i}` })))
-    // A second dispatcher as another process would be: its own client on the same database file.
-    const url = (await ctx.sql.execute('pragma database_list')).rows[0]?.file
-    const other = createClient({ url: `file:${String(url)}` })
+    // A second dispatcher as another process would be: its own client on the same database file (on D1, another
+    // isolate's drizzle over the same database).
+    const other = ctx.d1
+      ? null
+      : createClient({ url: `file:${String((await ctx.sql.execute('pragma database_list')).rows[0]?.file)}` })
+    const otherDb = ctx.d1 ? dbFromD1(ctx.d1) : dbFromLibsql(other as ReturnType<typeof createClient>)
     const second = recordingMailer()
     // A mailer that yields, so the two dispatchers interleave between claim, send and mark.
     const slow = (inner: Mailer): Mailer => ({
@@ -161,7 +164,7 @@ describe('dispatchMails', () => {
     try {
       const reports = await Promise.all([
         dispatchMails({ ...ctx.deps, mailer: slow(first) }, { limit: 100 }),
-        dispatchMails({ ...ctx.deps, db: dbFromLibsql(other), mailer: slow(second) }, { limit: 100 }),
+        dispatchMails({ ...ctx.deps, db: otherDb, mailer: slow(second) }, { limit: 100 }),
       ])
       const sent: OutgoingMail[] = [...first.sent, ...second.sent]
       expect(sent).toHaveLength(count)
@@ -173,7 +176,7 @@ describe('dispatchMails', () => {
       const rows = await mailRows()
       expect(rows.every((row) => row.sent_at !== null && row.attempts === 1)).toBe(true)
     } finally {
-      other.close()
+      other?.close()
     }
   })
 

@@ -20,7 +20,7 @@ const idsOfA: Record<string, string> = {}
 async function digest(): Promise<string> {
   const tables = (
     await ctx.sql.execute(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != 'd1_migrations'",
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != 'd1_migrations' and substr(name, 1, 4) != '_cf_'",
     )
   ).rows.map((row) => String(row.name))
   const counts = await Promise.all(
