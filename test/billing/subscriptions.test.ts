@@ -57,6 +57,30 @@ describe('card subscriptions', () => {
     expect(await countRows(ctx, 'subscriptions')).toBe(1)
   })
 
+  it('reads the subscription from an invoice in either shape: parent (current API) or top level (before 2025-03-31)', async () => {
+    const { subscriptionId, events } = await subscribed()
+    await deliver(events)
+    const firstEnd = Number((await entitlement())?.ends_at)
+    ctx.clock.advance(365 * dayMs)
+    // Only the renewal's invoice.paid, so the invoice alone must name the subscription.
+    const renewal = fake.renewSubscription(subscriptionId).filter((event) => event.type === 'invoice.paid')
+    expect(renewal).toHaveLength(1)
+    const current = renewal[0]?.data.object as unknown as Record<string, unknown>
+    expect(current).not.toHaveProperty('subscription')
+    const { parent: _parent, ...rest } = current
+    const legacy = {
+      ...renewal[0],
+      id: 'evt_legacy_invoice',
+      data: { object: { ...rest, subscription: subscriptionId } },
+    }
+    await deliver([legacy] as unknown as Events)
+    const legacyEnd = Number((await entitlement())?.ends_at)
+    expect(legacyEnd).toBeGreaterThan(firstEnd)
+    ctx.clock.advance(365 * dayMs)
+    await deliver(fake.renewSubscription(subscriptionId).filter((event) => event.type === 'invoice.paid'))
+    expect(Number((await entitlement())?.ends_at)).toBeGreaterThan(legacyEnd)
+  })
+
   it('extends on renewal, gives grace on a failed renewal, restores on recovery and lapses on cancel', async () => {
     const { subscriptionId, events } = await subscribed()
     await deliver(events)

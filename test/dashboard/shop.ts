@@ -78,10 +78,10 @@ export async function refund(shop: Shop, key: string, orderId: string, amount?: 
 export function latestInvoiceCharge(shop: Shop, subscriptionId: string): string {
   const invoice = shop.fake
     .objects<{
-      subscription: string
+      parent: { subscription_details: { subscription: string } }
       payments: { data: { status: string; payment: { payment_intent: string } }[] }
     }>('invoice')
-    .filter((candidate) => candidate.subscription === subscriptionId)
+    .filter((candidate) => candidate.parent.subscription_details.subscription === subscriptionId)
     .at(-1)
   const paid = invoice?.payments.data.find((payment) => payment.status === 'paid')
   if (!paid) return ''

@@ -503,9 +503,11 @@ describe('subscriptions', () => {
       current_period_end: periodEnd,
       price: { unit_amount: 1500, recurring: { interval: 'month' } },
     })
-    const invoice = events[1]?.data.object as Stripe.Invoice & { subscription: string }
-    // As on Stripe since 2025-03-31.basil: the invoice no longer names its payment; the InvoicePayment does.
-    for (const legacy of ['paid', 'charge', 'payment_intent']) expect(invoice).not.toHaveProperty(legacy)
+    const invoice = events[1]?.data.object as Stripe.Invoice
+    // As on Stripe since 2025-03-31.basil: the invoice names its subscription under `parent`, and no longer its
+    // payment (the InvoicePayment does).
+    for (const legacy of ['subscription', 'paid', 'charge', 'payment_intent'])
+      expect(invoice).not.toHaveProperty(legacy)
     const payment = events[2]?.data.object as Stripe.InvoicePayment
     expect(payment).toMatchObject({
       object: 'invoice_payment',
@@ -519,7 +521,6 @@ describe('subscriptions', () => {
     )
     expect(paymentIntent).toMatchObject({ amount: 1500, latest_charge: expect.stringMatching(/^ch_/) })
     expect(invoice).toMatchObject({
-      subscription: subscriptionId,
       status: 'paid',
       billing_reason: 'subscription_create',
       amount_paid: 1500,

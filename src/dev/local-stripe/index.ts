@@ -111,9 +111,9 @@
  *   `closeDispute(disputeId, 'won' | 'lost')` → `charge.dispute.closed`.
  *
  * Subscriptions carry `current_period_start` / `current_period_end` on `items.data[0]` (where API 2025-03-31+
- * puts them) and, for older code, at the top level too; invoices carry `parent.subscription_details`,
- * `payments` (includable on Stripe, so absent from real webhooks: read `invoice_payment.paid` instead) and the
- * legacy `subscription`. Like Stripe since 2025-03-31.basil they have no `paid`, `charge` or `payment_intent`.
+ * puts them) and, for older code, at the top level too; invoices carry `parent.subscription_details` and
+ * `payments` (includable on Stripe, so absent from real webhooks: read `invoice_payment.paid` instead). Like
+ * Stripe since 2025-03-31.basil they have no `subscription`, `paid`, `charge` or `payment_intent`.
  *
  * Only the event types above are emitted. Real Stripe sends more around each change (customer.created,
  * payment_intent.*, invoice.finalized, refund.created, …): a webhook handler must answer 2xx to the rest.

@@ -137,8 +137,6 @@ export interface FakeInvoice extends FakeObject {
   attempt_count: number
   currency: string
   customer: string
-  /** Legacy (now `parent.subscription_details.subscription`). */
-  subscription: string
   /**
    * The invoice's payment attempts (`payment_intent`, `charge` and `paid` left the Invoice in 2025-03-31.basil).
    * Includable on Stripe (absent unless asked for); the fake always shows it. A paid attempt is also announced by
@@ -567,7 +565,6 @@ export function buildInvoice(
     subtotal: input.amount,
     total: input.amount,
     webhooks_delivered_at: created,
-    subscription: subscription.id,
   })
 }
 
