@@ -9,8 +9,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { timingSafeEqual } from '../lib/crypto'
+import { base64Url, hmacSha256, timingSafeEqual } from '../lib/crypto'
 import { forbidden } from '../lib/problem'
+import { isSiteOrigin, publicOrigin } from '../lib/site-path'
 import { bearerToken } from './api-keys'
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -18,12 +19,12 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** True when the request comes from this site: its Origin is ours, or (no Origin) Sec-Fetch-Site says so. */
 export function fromThisSite(c: Context, configuredOrigin: string | null): boolean {
   const origin = c.req.header('origin')
-  if (origin) return origin === new URL(c.req.url).origin || origin === configuredOrigin
+  if (origin) return isSiteOrigin(c.req.url, origin, configuredOrigin)
   return c.req.header('sec-fetch-site') === 'same-origin'
 }
 
 export function requireSameOrigin(deps: Pick<Deps, 'config'>): MiddlewareHandler<AppEnv> {
-  const configured = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : null
+  const configured = publicOrigin(deps.config.PUBLIC_URL)
   return async function sameOrigin(c, next) {
     if (safeMethods.has(c.req.method)) return next()
     const path = c.req.path
@@ -44,25 +45,11 @@ export function requireSameOrigin(deps: Pick<Deps, 'config'>): MiddlewareHandler
 
 /** For cookie-authenticated JSON calls: unsafe methods must come from this site. */
 export function requireSameOriginForCookies(deps: Pick<Deps, 'config'>): MiddlewareHandler<AppEnv> {
-  const configured = deps.config.PUBLIC_URL ? new URL(deps.config.PUBLIC_URL).origin : null
+  const configured = publicOrigin(deps.config.PUBLIC_URL)
   return async function sameOriginForCookies(c, next) {
     if (safeMethods.has(c.req.method) || fromThisSite(c, configured)) return next()
     throw forbidden('This request came from another site (or without an Origin header), so it was refused.')
   }
-}
-
-async function hmac(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)))
-  let binary = ''
-  for (const byte of signature) binary += String.fromCharCode(byte)
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
 
 function secretOf(config: Deps['config']): string {
@@ -73,7 +60,7 @@ function secretOf(config: Deps['config']): string {
 
 /** The CSRF token for forms shown to the holder of this session cookie. */
 export function csrfToken(config: Deps['config'], sessionValue: string): Promise<string> {
-  return hmac(secretOf(config), `csrf:${sessionValue}`)
+  return hmacSha256(secretOf(config), `csrf:${sessionValue}`).then(base64Url)
 }
 
 export async function validCsrf(

@@ -9,43 +9,11 @@
  * secret can sign one. test/billing/webhook-signature.test.ts runs every case through both and compares.
  */
 import type Stripe from 'stripe'
-import { timingSafeEqual } from '../lib/crypto'
+import { hmacSha256Hex, timingSafeEqual } from '../lib/crypto'
 
 /** Why a webhook was refused; the route answers 400 whatever the reason. */
 export class WebhookSignatureError extends Error {
   override name = 'WebhookSignatureError'
-}
-
-const encoder = new TextEncoder()
-
-/**
- * The imported HMAC key per secret: importing costs about as much as signing, and the secret is the same for
- * every delivery. Bounded: an operator rolls the secret a handful of times in a process's life, not more.
- */
-const hmacKeys = new Map<string, Promise<CryptoKey>>()
-const maxCachedKeys = 4
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret)
-  if (!key) {
-    if (hmacKeys.size >= maxCachedKeys) hmacKeys.clear()
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-    ])
-    // A failed import is not kept: the next delivery tries again.
-    key.catch(() => hmacKeys.delete(secret))
-    hmacKeys.set(secret, key)
-  }
-  return key
-}
-
-async function hmacSha256Hex(secret: string, content: string): Promise<string> {
-  const signature = new Uint8Array(
-    await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(content)),
-  )
-  let hex = ''
-  for (const byte of signature) hex += byte.toString(16).padStart(2, '0')
-  return hex
 }
 
 /** Verifies `header` for `payload` and answers the event it carries; throws WebhookSignatureError if not. */

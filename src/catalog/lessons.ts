@@ -5,13 +5,13 @@
 import { and, asc, eq, inArray, type SQLWrapper } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { type Db, writeBatch, writeThenRead } from '../db/client'
-import { auditLog, lessonProgress, lessons, type OfferKind, offers } from '../db/schema'
+import { auditLog, lessonProgress, lessons, offers } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
-import { conflict, notFound, validationFailed } from '../lib/problem'
+import { notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
-import { ruleError } from './offer-rules'
+import { offerOfKind, ruleError } from './offer-rules'
 import { type LessonJson, lessonUpdateSchema } from './offer-schemas'
 
 type Scope = { creatorId: string }
@@ -57,20 +57,13 @@ function courseLessonsQuery(db: Db, scope: Scope, offerId: string | SQLWrapper) 
     .orderBy(asc(lessons.position), asc(lessons.id))
 }
 
-/** 404 unless the offer was found, 409 unless it is a course: only courses have lessons. */
-function checkCourse(offer: { kind: OfferKind } | undefined, offerId: string): void {
-  if (!offer) throw notFound('offer', offerId)
-  if (offer.kind !== 'course')
-    throw conflict(`Offer ${offerId} is a ${offer.kind}; only courses have lessons.`)
-}
-
 /** The course (this creator's, kind course) and its lessons in order: one batch, one round trip. */
 async function loadCourse({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string) {
   const [found, rows] = await db.batch([
     courseOfferQuery(db, scope, offerId),
     courseLessonsQuery(db, scope, offerId),
   ])
-  checkCourse(found[0], offerId)
+  offerOfKind(found[0], offerId, 'course')
   return rows
 }
 
@@ -188,7 +181,7 @@ async function findLessonInCourse(
   return {
     lesson,
     siblings: () => {
-      checkCourse(course[0], lesson.offerId)
+      offerOfKind(course[0], lesson.offerId, 'course')
       return siblings
     },
   }

@@ -11,7 +11,7 @@
  * raise, so every surface names a rule the same way.
  */
 import type { GroupPlatform, OfferKind, PriceInterval } from '../db/schema'
-import type { FieldError } from '../lib/problem'
+import { conflict, type FieldError, notFound } from '../lib/problem'
 
 export type { FieldError }
 
@@ -188,3 +188,20 @@ export function offerShapeErrors(offer: OfferShape): FieldError[] {
 
 /** Kinds a tier may include as benefits. */
 export const includableKinds: readonly OfferKind[] = ['course', 'group']
+
+/**
+ * The offer a lesson or slot verb works on: 404 unless it was found (another creator's reads as not found),
+ * 409 unless it is of `kind` (only courses have lessons, only consultations have slots).
+ */
+export function offerOfKind<O extends { kind: OfferKind }>(
+  offer: O | undefined,
+  offerId: string,
+  kind: 'course' | 'consultation',
+): O {
+  if (!offer) throw notFound('offer', offerId)
+  if (offer.kind !== kind)
+    throw conflict(
+      `Offer ${offerId} is a ${offer.kind}; only ${kind}s have ${kind === 'course' ? 'lessons' : 'slots'}.`,
+    )
+  return offer
+}

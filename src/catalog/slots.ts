@@ -7,13 +7,13 @@ import { and, asc, eq, gt, lt, ne, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { type Db, writeBatch, writeThenRead } from '../db/client'
-import { auditLog, consultationSlots, type OfferKind, offers, type SlotStatus } from '../db/schema'
+import { auditLog, consultationSlots, offers, type SlotStatus } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditInsertWhen, auditRow } from '../lib/audit'
 import { newId } from '../lib/ids'
 import { conflict, notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
-import { type FieldError, ruleError } from './offer-rules'
+import { type FieldError, offerOfKind, ruleError } from './offer-rules'
 import type { OfferJson, SlotJson } from './offer-schemas'
 import { offerBatchQuery, offerJson } from './offers'
 
@@ -74,14 +74,6 @@ function slotsFromQuery(db: Db, scope: Scope, offerId: string, fromMs: number) {
     .orderBy(asc(consultationSlots.startsAt))
 }
 
-/** 404 unless the offer was found, 409 unless it is a consultation: only consultations have slots. */
-function checkConsultation<O extends { kind: OfferKind }>(offer: O | undefined, offerId: string): O {
-  if (!offer) throw notFound('offer', offerId)
-  if (offer.kind !== 'consultation')
-    throw conflict(`Offer ${offerId} is a ${offer.kind}; only consultations have slots.`)
-  return offer
-}
-
 async function loadConsultation({ db }: Pick<Deps, 'db'>, scope: Scope, offerId: string, fromMs: number) {
   const [found, rows] = await db.batch([
     db
@@ -90,7 +82,7 @@ async function loadConsultation({ db }: Pick<Deps, 'db'>, scope: Scope, offerId:
       .where(and(eq(offers.id, offerId), eq(offers.creatorId, scope.creatorId))),
     slotsFromQuery(db, scope, offerId, fromMs),
   ])
-  return { offer: checkConsultation(found[0], offerId), slots: rows }
+  return { offer: offerOfKind(found[0], offerId, 'consultation'), slots: rows }
 }
 
 /** What `addSlots` decides from: an offer (as the API shows it), its slots that end after `now`, and `now`. */
@@ -146,7 +138,7 @@ export async function addSlots(
   const now = read ? read.now : deps.clock.now()
   const { offer, slots } = read
     ? {
-        offer: { durationMinutes: checkConsultation(read.offer, offerId).duration_minutes },
+        offer: { durationMinutes: offerOfKind(read.offer, offerId, 'consultation').duration_minutes },
         slots: read.slots,
       }
     : await loadConsultation(deps, scope, offerId, now)

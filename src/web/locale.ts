@@ -7,7 +7,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { type Locale, locales } from '../db/schema'
 import type { Deps } from '../deps'
-import { isSitePath } from '../lib/site-path'
+import { isSiteOrigin, isSitePath, publicOrigin } from '../lib/site-path'
 
 export const langCookie = 'qz_lang'
 
@@ -48,19 +48,18 @@ export function rememberLanguage(): MiddlewareHandler {
  * link would have replaced. That page is the Referer, when it is a page of this site; otherwise the home page.
  */
 export function languageRoutes(deps: Pick<Deps, 'config'>) {
+  const configured = publicOrigin(deps.config.PUBLIC_URL)
   return new Hono().get('/lang/:locale', (c) => {
     const chosen = asLocale(c.req.param('locale'))
     if (!chosen) return c.notFound()
     remember(c, chosen)
-    return c.redirect(pageBefore(c, deps.config.PUBLIC_URL), 303)
+    return c.redirect(pageBefore(c, configured), 303)
   })
 }
 
-function pageBefore(c: Context, publicUrl: string | undefined): string {
+function pageBefore(c: Context, configuredOrigin: string | null): string {
   const from = urlOf(c.req.header('referer'))
-  if (!from) return '/'
-  const ours = [new URL(c.req.url).origin, urlOf(publicUrl)?.origin]
-  if (!ours.includes(from.origin)) return '/'
+  if (!from || !isSiteOrigin(c.req.url, from.origin, configuredOrigin)) return '/'
   // The cookie now decides; a `lang` left in the query would overrule it.
   from.searchParams.delete('lang')
   const path = `${from.pathname}${from.search}`

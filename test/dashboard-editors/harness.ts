@@ -89,16 +89,21 @@ export function idIn(location: string | null, prefix: string): string {
   return match[1]
 }
 
+/** The course form's fields, filled in: a ¥199 course, Writing 101. */
+export const courseForm = {
+  title: 'Writing 101',
+  slug: 'writing-101',
+  description: 'Learn to write.',
+  currency: 'CNY',
+  price: '199.00',
+  term_days: '',
+}
+
 /** Creates a course through the pages and answers its id. */
 export async function givenCourse(editor: Editor, fields: Record<string, string> = {}): Promise<string> {
   const created = await editor.submit('/dashboard/offers/new?kind=course', '/dashboard/offers', {
     kind: 'course',
-    title: 'Writing 101',
-    slug: 'writing-101',
-    description: 'Learn to write.',
-    currency: 'CNY',
-    price: '199.00',
-    term_days: '',
+    ...courseForm,
     ...fields,
   })
   if (created.status !== 303) throw new Error(`creating a course answered ${created.status}: ${created.html}`)

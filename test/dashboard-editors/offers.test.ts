@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { api, countRows } from '../helpers'
-import { givenCourse, givenLesson, idIn, lessonIdsOn, newEditor } from './harness'
+import { courseForm, givenCourse, givenLesson, idIn, lessonIdsOn, newEditor } from './harness'
 
 describe('offer editor', () => {
   it('creates a course, adds two lessons, reorders them, publishes it, and the storefront shows it', async () => {
@@ -268,15 +268,6 @@ describe('offer editor', () => {
  * a second round trip.
  */
 describe('offer editor: round trips', () => {
-  const courseForm = {
-    title: 'Writing 101',
-    slug: 'writing-101',
-    description: 'Learn to write.',
-    currency: 'CNY',
-    price: '199.00',
-    term_days: '',
-  }
-
   it('creates an offer in 2: the session, then the write that reads it back', async () => {
     const editor = await newEditor()
     const created = await editor.submitCounted('/dashboard/offers/new?kind=course', '/dashboard/offers', {
