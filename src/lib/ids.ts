@@ -36,11 +36,22 @@ function encodeTime(ms: number): string {
   return out
 }
 
-/** Random base32 string of `length` characters. */
+/**
+ * Random bytes are drawn from the CSPRNG a pool at a time: one `getRandomValues` call costs about as much as
+ * building a whole id, and a webhook makes several. Each byte is used once.
+ */
+const pool = new Uint8Array(4096)
+let poolOffset = pool.length
+
+/** Random base32 string of `length` characters (at most the pool's size). */
 export function randomBase32(length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length))
+  if (poolOffset + length > pool.length) {
+    crypto.getRandomValues(pool)
+    poolOffset = 0
+  }
   let out = ''
-  for (const byte of bytes) out += alphabet[byte % 32]
+  for (let i = poolOffset; i < poolOffset + length; i++) out += alphabet[(pool[i] ?? 0) % 32]
+  poolOffset += length
   return out
 }
 
