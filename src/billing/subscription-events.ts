@@ -14,6 +14,7 @@ import type { Deps } from '../deps'
 import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { type Handled, handled, ledgerRow, recordOnly } from './ledger'
+import { applyPaidRenewal } from './renewal-events'
 import { effectiveTier, subscriptionAccess } from './subscription-rules'
 
 /** The subscription an event is about, for subscription, invoice and session objects. */
@@ -74,6 +75,9 @@ export async function handleSubscriptionEvent(
   const { db, clock, stripe } = deps
   const subscriptionId = subscriptionIdOf(event)
   const ignore = () => recordOnly(deps, event, via)
+  // A routine renewal needs no Stripe read (renewal-events.ts).
+  const renewal = event.type === 'invoice.paid' ? await applyPaidRenewal(deps, event, via) : null
+  if (renewal) return renewal
   // Before Stripe is asked: a redelivered (or reconciled) event costs no Stripe call and is answered even while
   // Stripe is down. Two deliveries racing past this check both write, and every write below is idempotent.
   const [seen] = await seenQuery(db).all({ eventId: event.id })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dayMs } from '../lib/time'
-import { effectiveTier, planTierChange, subscriptionAccess } from './subscription-rules'
+import { effectiveTier, paidRenewalOf, planTierChange, subscriptionAccess } from './subscription-rules'
 
 const period = { currentPeriodStart: 1_000_000, currentPeriodEnd: 1_000_000 + 365 * 86_400, endedAt: null }
 
@@ -65,5 +65,69 @@ describe('planTierChange', () => {
     expect(
       planTierChange({ ...base, pendingOfferId: 'off_bronze', targetOfferId: 'off_silver', targetRank: 1 }),
     ).toBe('cancel_downgrade')
+  })
+})
+
+describe('paidRenewalOf', () => {
+  const line = {
+    period: { start: 2000, end: 3000 },
+    parent: { subscription_item_details: { proration: false } },
+  }
+  const renewal = {
+    status: 'paid',
+    billing_reason: 'subscription_cycle',
+    parent: { subscription_details: { subscription: 'sub_1', metadata: { offer_id: 'off_gold' } } },
+    lines: { data: [line], has_more: false },
+  }
+
+  it('reads the subscription, the tier and the paid period from a renewal invoice', () => {
+    expect(paidRenewalOf(renewal)).toEqual({
+      subscriptionId: 'sub_1',
+      offerId: 'off_gold',
+      periodStart: 2000,
+      periodEnd: 3000,
+    })
+  })
+
+  it('leaves everything but a plain paid renewal to a full read', () => {
+    const cases = {
+      unpaid: { ...renewal, status: 'open' },
+      'first invoice': { ...renewal, billing_reason: 'subscription_create' },
+      'tier change': { ...renewal, billing_reason: 'subscription_update' },
+      'legacy shape': { ...renewal, parent: null },
+      'no tier': { ...renewal, parent: { subscription_details: { subscription: 'sub_1', metadata: {} } } },
+      'downgrade waiting': {
+        ...renewal,
+        parent: {
+          subscription_details: {
+            subscription: 'sub_1',
+            metadata: { offer_id: 'off_gold', pending_offer_id: 'off_silver', pending_from: '9000' },
+          },
+        },
+      },
+      proration: {
+        ...renewal,
+        lines: {
+          data: [{ ...line, parent: { subscription_item_details: { proration: true } } }],
+          has_more: false,
+        },
+      },
+      'two lines': { ...renewal, lines: { data: [line, line], has_more: false } },
+      'more lines': { ...renewal, lines: { data: [line], has_more: true } },
+    }
+    for (const [name, invoice] of Object.entries(cases)) expect(paidRenewalOf(invoice), name).toBeNull()
+  })
+
+  it('applies a downgrade whose period this invoice pays for', () => {
+    const invoice = {
+      ...renewal,
+      parent: {
+        subscription_details: {
+          subscription: 'sub_1',
+          metadata: { offer_id: 'off_gold', pending_offer_id: 'off_silver', pending_from: '2000' },
+        },
+      },
+    }
+    expect(paidRenewalOf(invoice)?.offerId).toBe('off_silver')
   })
 })

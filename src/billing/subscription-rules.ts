@@ -80,3 +80,45 @@ export function planTierChange(input: {
   if (input.targetOfferId === input.currentOfferId) return input.pendingOfferId ? 'cancel_downgrade' : null
   return input.targetRank >= input.currentRank ? 'upgrade' : 'downgrade'
 }
+
+/** What a paid renewal invoice (`invoice.paid`, `billing_reason: 'subscription_cycle'`) says by itself. */
+export interface PaidRenewal {
+  subscriptionId: string
+  /** The tier the invoice's subscription metadata names for the period it pays. */
+  offerId: string
+  /** Seconds: the period the invoice pays for. */
+  periodStart: number
+  periodEnd: number
+}
+
+/** The invoice's own facts, or null when it is not a plain paid renewal of a one-item subscription. */
+export function paidRenewalOf(invoice: {
+  status?: string | null
+  billing_reason?: string | null
+  parent?: {
+    subscription_details?: {
+      subscription?: string | { id: string } | null
+      metadata?: Record<string, string> | null
+    } | null
+  } | null
+  lines?: {
+    data?: {
+      period?: { start: number; end: number }
+      parent?: { subscription_item_details?: { proration?: boolean } | null } | null
+    }[]
+    has_more?: boolean
+  }
+}): PaidRenewal | null {
+  const details = invoice.parent?.subscription_details
+  if (invoice.status !== 'paid' || invoice.billing_reason !== 'subscription_cycle' || !details) return null
+  const reference = details.subscription
+  const subscriptionId = typeof reference === 'string' ? reference : (reference?.id ?? '')
+  const lines = (invoice.lines?.data ?? []).filter((line) => line.parent?.subscription_item_details)
+  const line = lines[0]
+  // One subscription line, not a proration, and the whole list: anything else is for a full read to judge.
+  if (!subscriptionId || !line?.period || lines.length !== 1 || invoice.lines?.has_more) return null
+  if (line.parent?.subscription_item_details?.proration) return null
+  const tier = effectiveTier(details.metadata, line.period.start)
+  if (!tier.offerId || tier.pendingOfferId) return null
+  return { subscriptionId, offerId: tier.offerId, periodStart: line.period.start, periodEnd: line.period.end }
+}

@@ -328,7 +328,10 @@ export const subscriptions = sqliteTable(
     cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
     /** Tier the subscription moves to at period end (a scheduled downgrade). */
     pendingOfferId: text('pending_offer_id'),
-    /** The Stripe event `created` that last wrote this row: an older event never overwrites a newer one. */
+    /**
+     * When (ms, this app's clock) the Stripe read that last wrote this row was made: a slower handler holding an
+     * older read never overwrites a newer one. A renewal applied from its invoice leaves it alone.
+     */
     stripeObjectAt: integer('stripe_object_at').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

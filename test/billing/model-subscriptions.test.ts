@@ -2,9 +2,9 @@
  * Model-based test of card subscriptions: random histories (renewals, failed renewals, recoveries, price changes,
  * tier upgrades, downgrades scheduled for the period end and cancelled again, cancellations now or at period end)
  * are played on the local Stripe. After each step some of the events so far are delivered (shuffled, duplicated,
- * concurrently) and the rest wait; at the end everything left is delivered the same way. Each handler re-reads
- * the subscription, so the final tier's entitlement must match the subscription's final status (active →
- * active, past_due → grace, canceled → lapsed), every other tier it held must be lapsed, and each entitlement
+ * concurrently) and the rest wait; at the end everything left is delivered the same way. The final tier's
+ * entitlement must match the subscription's final status (active → active, past_due → grace, canceled →
+ * lapsed) and end when it says (period end, grace end, ended_at), every other tier it held must be lapsed, and each entitlement
  * was granted once. The reference model tracks the tier itself (up now; down at the next period), independently
  * of the app's `effectiveTier` rule.
  */
@@ -43,6 +43,22 @@ afterAll(() => fake.close())
 
 type Status = 'active' | 'past_due' | 'canceled'
 const expectedState: Record<Status, string> = { active: 'active', past_due: 'grace', canceled: 'lapsed' }
+
+/**
+ * When the final tier's access ends, from the subscription as the fake Stripe holds it at the end: its period
+ * end while active, the creator's grace days (3) from the failed renewal while past_due, its end once canceled.
+ */
+function expectedEnd(subscriptionId: string, status: Status): number {
+  const subscription = fake.object<{
+    ended_at: number | null
+    items: { data: { current_period_start: number; current_period_end: number }[] }
+  }>(subscriptionId)
+  const item = subscription.items.data[0]
+  if (!item) return Number.NaN
+  if (status === 'active') return item.current_period_end * 1000
+  if (status === 'past_due') return item.current_period_start * 1000 + 3 * dayMs
+  return (subscription.ended_at ?? item.current_period_end) * 1000
+}
 
 async function playHistory(random: () => number, index: number) {
   let tier: Tier = random() < 0.5 ? 'silver' : 'gold'
@@ -161,18 +177,21 @@ describe('model: card subscriptions under hostile delivery', () => {
     )
     expect(report.undelivered).toEqual([])
     const rows = await ctx.sql.execute(
-      "select source_id, offer_id, state from entitlements where source = 'subscription'",
+      "select source_id, offer_id, state, ends_at from entitlements where source = 'subscription'",
     )
     const mismatches = played.flatMap((history, index) => {
       const held = rows.rows.filter((row) => row.source_id === history.subscriptionId)
       const expected = tiers[history.tier].id
-      const final = held.find((row) => row.offer_id === expected)?.state ?? null
+      const final = held.find((row) => row.offer_id === expected)
       const others = held.filter((row) => row.offer_id !== expected && row.state !== 'lapsed')
-      return final === expectedState[history.status] && others.length === 0
+      return final?.state === expectedState[history.status] &&
+        Number(final.ends_at) === expectedEnd(history.subscriptionId, history.status) &&
+        others.length === 0
         ? []
         : [
             `#${index} ${history.trace.join(' → ')}: expected ${history.tier} ${expectedState[history.status]}, ` +
-              `got ${held.map((row) => `${row.offer_id === tiers.gold.id ? 'gold' : 'silver'} ${row.state}`).join(', ')}`,
+              `got ${held.map((row) => `${row.offer_id === tiers.gold.id ? 'gold' : 'silver'} ${row.state} until ${row.ends_at}`).join(', ')}` +
+              ` (expected until ${expectedEnd(history.subscriptionId, history.status)})`,
           ]
     })
     expect(mismatches, `seed ${seed}`).toEqual([])

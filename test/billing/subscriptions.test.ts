@@ -76,8 +76,15 @@ describe('card subscriptions', () => {
     await deliver([legacy] as unknown as Events)
     const legacyEnd = Number((await entitlement())?.ends_at)
     expect(legacyEnd).toBeGreaterThan(firstEnd)
+    // A routine renewal in the current shape is applied from the invoice (renewals.test.ts); a recovery from
+    // past_due is read back from Stripe, so the general path must find the subscription under `parent` too.
     ctx.clock.advance(365 * dayMs)
-    await deliver(fake.renewSubscription(subscriptionId).filter((event) => event.type === 'invoice.paid'))
+    await deliver(fake.failInvoice(subscriptionId))
+    expect((await entitlement())?.state).toBe('grace')
+    const recovery = fake.recoverSubscription(subscriptionId).filter((event) => event.type === 'invoice.paid')
+    expect(recovery).toHaveLength(1)
+    await deliver(recovery)
+    expect(await entitlement()).toMatchObject({ state: 'active' })
     expect(Number((await entitlement())?.ends_at)).toBeGreaterThan(legacyEnd)
   })
 

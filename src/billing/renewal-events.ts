@@ -1,0 +1,68 @@
+/**
+ * A routine renewal, applied from its paid invoice in one batch, without asking Stripe. `invoice.paid` for a new
+ * period of a subscription this database already holds, active and on the same tier, is the commonest event a
+ * shop receives (every member, every period). The invoice proves the period is paid, and a paid period only
+ * ever moves access forward, so the entitlement is extended to the period's end.
+ *
+ * What counts as routine is checked inside the batch, when it runs, so no earlier read can go stale: the
+ * subscription is active (or trialing), and the entitlement to the tier the invoice pays for is active and does
+ * not already reach past this period. The ledger row is written only if that holds; if it
+ * does not (a first payment, a recovery from past_due, a tier change, a cancelled subscription, an older invoice,
+ * a redelivery), the batch writes nothing and the event takes the general path in subscription-events.ts, which
+ * re-reads the subscription from Stripe.
+ *
+ * It leaves `stripe_object_at` alone: a full read is always newer than an invoice, and lands over it. (A full
+ * read made before the renewal at Stripe and written after this can shorten access again; the renewal's own
+ * `customer.subscription.updated`, read back from Stripe, then restores it.)
+ */
+import { sql } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { writeBatch } from '../db/client'
+import type { Deps } from '../deps'
+import { newId } from '../lib/ids'
+import { type Handled, handled, ledgerRow } from './ledger'
+import { paidRenewalOf } from './subscription-rules'
+
+/** Applies a paid renewal from the invoice in one round trip; null when the event needs the general path. */
+export async function applyPaidRenewal(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  event: Stripe.Event,
+  via: string,
+): Promise<Handled | null> {
+  const renewal = paidRenewalOf(event.data.object as Parameters<typeof paidRenewalOf>[0])
+  if (!renewal) return null
+  const now = clock.now()
+  const endsAt = renewal.periodEnd * 1000
+  // Checked by every statement when the batch runs: another event about this subscription that committed first
+  // (a cancellation, a tier change, a newer period) leaves this one nothing to write. The subscription is active
+  // (or trialing), and the tier this invoice pays for has an active entitlement that does not reach past this
+  // period. (A tier change lapses the old tier's entitlement, and an invoice whose subscription had a downgrade
+  // waiting never comes here, see paidRenewalOf: the entitlement's own state is what says the tier is current.)
+  const routine = sql`s.stripe_subscription_id = ${renewal.subscriptionId} and s.status in ('active', 'trialing')`
+  // The tier's entitlement, active, not reaching past this period (while active it ends with the period).
+  const tierEntitlement = sql`e.source = 'subscription' and e.source_id = ${renewal.subscriptionId}
+    and e.offer_id = ${renewal.offerId} and e.state = 'active' and e.ends_at <= ${endsAt}`
+  const subscriptionActive = sql`exists (select 1 from subscriptions s where ${routine})`
+  const tierHeld = sql`exists (select 1 from entitlements e where ${tierEntitlement})`
+  const ledger = ledgerRow(event, now, via)
+  const [recorded] = await writeBatch(db, [
+    db.all(sql`insert or ignore into stripe_events (id, type, created_at, object_id, payment_intent_id,
+        received_at, processed_at, via, payload)
+      select ${ledger.id}, ${ledger.type}, ${ledger.createdAt}, ${ledger.objectId ?? null},
+        ${ledger.paymentIntentId ?? null}, ${ledger.receivedAt}, ${ledger.processedAt ?? null}, ${ledger.via ?? via},
+        ${ledger.payload}
+      where ${subscriptionActive} and ${tierHeld}
+      returning id`),
+    // History first: it is written only for an entitlement the update below moves.
+    db.run(sql`insert or ignore into entitlement_changes (id, creator_id, entitlement_id, change, cause_type,
+        cause_id, state_after, ends_at_after, at)
+      select ${newId('entitlementChange', now)}, e.creator_id, e.id, 'extend', 'stripe_event', ${event.id},
+        'active', ${endsAt}, ${now}
+      from entitlements e where ${tierEntitlement} and e.ends_at < ${endsAt} and ${subscriptionActive}`),
+    db.run(sql`update entitlements as e set ends_at = ${endsAt}, updated_at = ${now}
+      where ${tierEntitlement} and e.ends_at < ${endsAt} and ${subscriptionActive}`),
+    db.run(sql`update subscriptions as s set status = 'active', current_period_end_at = ${endsAt},
+        updated_at = ${now} where ${routine} and ${tierHeld}`),
+  ])
+  return Array.isArray(recorded) && recorded.length > 0 ? handled('processed') : null
+}
