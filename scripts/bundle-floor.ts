@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bundle-floor.ts`: what the Worker bundle would weigh without some of its packages, to judge
+ * `npx tsx scripts/bundle-floor.ts`: what the default (D1) Worker bundle would weigh without some of its packages, to judge
  * a rewrite before starting it. Each line is a real `wrangler deploy --dry-run --minify` build (as
  * `npm run build:worker`) with the named packages replaced by a do-nothing stub (scripts/stub-module.cjs), so
  * it is a floor: a replacement costs something too. Nothing is deployed or kept.
@@ -16,14 +16,10 @@ const root = fileURLToPath(new URL('../', import.meta.url))
 const stub = './scripts/stub-module.cjs'
 
 const scenarios: { name: string; without: string[] }[] = [
-  { name: 'as deployed', without: [] },
+  { name: 'as deployed (the default build, over D1)', without: [] },
   {
     name: 'without zod and zod-to-openapi (validation and the OpenAPI document at no cost)',
     without: ['zod', '@asteasolutions/zod-to-openapi'],
-  },
-  {
-    name: 'also without the Turso client (a D1-only Worker)',
-    without: ['zod', '@asteasolutions/zod-to-openapi', '@libsql/client/web'],
   },
 ]
 

@@ -5,6 +5,8 @@
 import { z } from 'zod'
 
 export type Runtime = 'node' | 'worker'
+/** The database a Worker build opens: src/worker.ts is D1's, src/worker-turso.ts Turso's. */
+export type WorkerDatabase = 'd1' | 'turso'
 
 const optionalString = z
   .string()
@@ -86,7 +88,7 @@ export class ConfigError extends Error {
 export function parseConfig(
   env: Record<string, unknown>,
   runtime: Runtime,
-  options: { hasD1?: boolean } = {},
+  options: { database?: WorkerDatabase; hasD1?: boolean } = {},
 ): Config {
   const strings: Record<string, string> = {}
   for (const [key, value] of Object.entries(env)) if (typeof value === 'string') strings[key] = value
@@ -102,15 +104,18 @@ export function parseConfig(
     for (const name of workerRequiredSecrets) if (!parsed.data[name]) missing.push(name)
     // Links in mails (sign-in, receipts, reminders sent by the cron) and Stripe's return URLs need it.
     if (!parsed.data.PUBLIC_URL) missing.push('PUBLIC_URL')
-    if (!options.hasD1 && !parsed.data.LIBSQL_URL) missing.push('DB (D1 binding) or LIBSQL_URL')
-    if (
-      parsed.data.LIBSQL_URL &&
-      !parsed.data.LIBSQL_URL.startsWith('file:') &&
-      !parsed.data.LIBSQL_AUTH_TOKEN
-    )
-      missing.push('LIBSQL_AUTH_TOKEN')
+    if (options.database === 'turso') {
+      if (!parsed.data.LIBSQL_URL) missing.push('LIBSQL_URL')
+      else if (!parsed.data.LIBSQL_URL.startsWith('file:') && !parsed.data.LIBSQL_AUTH_TOKEN)
+        missing.push('LIBSQL_AUTH_TOKEN')
+    } else {
+      if (!options.hasD1) missing.push('DB (D1 binding)')
+      // Set for Turso but deployed as the D1 build: serving from D1 instead would split the data silently.
+      if (parsed.data.LIBSQL_URL)
+        invalid.push('LIBSQL_URL is set, but this is the D1 build: deploy with `wrangler deploy --env turso`')
+    }
   }
-  if (!parsed.success || missing.length) throw new ConfigError(missing, invalid)
+  if (!parsed.success || missing.length || invalid.length) throw new ConfigError(missing, invalid)
   return { ...parsed.data, runtime }
 }
 
@@ -133,7 +138,8 @@ export const configVariables: { name: string; default: string; appliesTo: string
     name: 'LIBSQL_URL',
     default: '—',
     appliesTo: 'Worker',
-    description: 'Turso database URL; without it the Worker uses the D1 binding `DB`.',
+    description:
+      'Turso database URL, for the Turso build (`wrangler deploy --env turso`). The default build uses the D1 binding `DB` and refuses to start with this set.',
   },
   {
     name: 'LIBSQL_AUTH_TOKEN',

@@ -82,3 +82,29 @@ describe('PUBLIC_URL on Workers', () => {
     expect(error.missing).toEqual(['PUBLIC_URL'])
   })
 })
+
+describe("the Worker's database", () => {
+  const complete = { ...workerBase, MAIL_API_KEY: 're_x', MAIL_FROM: 'hello@example.com' }
+
+  it('the D1 build needs the DB binding, and refuses a LIBSQL_URL meant for the Turso build', () => {
+    expect(parseConfig(complete, 'worker', { database: 'd1', hasD1: true }).LIBSQL_URL).toBeUndefined()
+    expect(configError(() => parseConfig(complete, 'worker', { database: 'd1' })).missing).toEqual([
+      'DB (D1 binding)',
+    ])
+    const turso = { ...complete, LIBSQL_URL: 'libsql://circle.turso.io', LIBSQL_AUTH_TOKEN: 'token' }
+    const refused = configError(() => parseConfig(turso, 'worker', { database: 'd1', hasD1: true }))
+    expect(refused.invalid).toEqual([expect.stringContaining('--env turso')])
+  })
+
+  it('the Turso build needs LIBSQL_URL and, for a remote one, LIBSQL_AUTH_TOKEN; no D1 binding', () => {
+    expect(configError(() => parseConfig(complete, 'worker', { database: 'turso' })).missing).toEqual([
+      'LIBSQL_URL',
+    ])
+    const url = { ...complete, LIBSQL_URL: 'libsql://circle.turso.io' }
+    expect(configError(() => parseConfig(url, 'worker', { database: 'turso' })).missing).toEqual([
+      'LIBSQL_AUTH_TOKEN',
+    ])
+    const config = parseConfig({ ...url, LIBSQL_AUTH_TOKEN: 'token' }, 'worker', { database: 'turso' })
+    expect(config.LIBSQL_URL).toBe('libsql://circle.turso.io')
+  })
+})

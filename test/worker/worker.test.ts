@@ -94,7 +94,14 @@ describe('bundle', () => {
       'src/dev/outbox.tsx',
     ])
       expect(inputs).not.toContain(nodeOnly)
-    expect(inputs.filter((input) => /@libsql\/client\/lib-esm\/(node|sqlite3)\.js$/.test(input))).toEqual([])
+    // The default build is D1's: no libSQL client at all (src/worker-turso.ts is the Turso build's entry).
+    expect(inputs).not.toContain('src/worker-turso.ts')
+    const emitted = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    )
+    expect(emitted.filter((input) => input.includes('node_modules/@libsql/'))).toEqual([])
     // The Stripe SDK stays out: src/billing/stripe-client.ts speaks Stripe's API itself; the SDK's types are erased.
     expect(inputs.filter((input) => input.includes('node_modules/stripe/'))).toEqual([])
   })
