@@ -231,7 +231,8 @@ export async function handleSubscriptionEvent(
       )
     // Then one pass over this subscription's entitlements, history first (it compares against the old values).
     // The tier's own entitlement takes the new state ('grant' the first time); a previous tier's that still
-    // runs is moved: it lapses now (an upgrade, or a downgrade whose period has begun).
+    // runs is moved: it lapses now (an upgrade, or a downgrade whose period has begun). One the creator revoked
+    // stays revoked: Stripe's later news about the subscription (a renewal, a card change) does not undo it.
     statements.push(
       db.run(sql`insert or ignore into entitlement_changes (id, creator_id, entitlement_id, change, cause_type,
           cause_id, state_after, ends_at_after, at)
@@ -249,7 +250,7 @@ export async function handleSubscriptionEvent(
           case when e.offer_id = ${offerId} then ${endsAt} else ${readAt} end,
           ${readAt}
         from entitlements e
-        where e.source = 'subscription' and e.source_id = ${subscription.id} and ${ours}
+        where e.source = 'subscription' and e.source_id = ${subscription.id} and ${ours} and e.state != 'revoked'
           and case when e.offer_id = ${offerId}
             then e.state != ${state} or coalesce(e.ends_at, -1) != ${endsAt}
               or not exists (select 1 from entitlement_changes c where c.entitlement_id = e.id)
@@ -260,7 +261,7 @@ export async function handleSubscriptionEvent(
           ends_at = case when offer_id = ${offerId} then ${endsAt} else ${readAt} end,
           grace_ends_at = case when offer_id = ${offerId} then ${graceEndsAt} else grace_ends_at end,
           updated_at = ${readAt}
-        where source = 'subscription' and source_id = ${subscription.id} and ${ours}
+        where source = 'subscription' and source_id = ${subscription.id} and ${ours} and state != 'revoked'
           and (offer_id = ${offerId} or state in ('active', 'grace'))`),
     )
   }

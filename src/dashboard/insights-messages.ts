@@ -274,7 +274,8 @@ const zhCN: InsightMessages = {
   },
   notices: {
     granted: '已赠送权益。',
-    revoked: '已撤销权益。',
+    revoked:
+      '已撤销权益，之后订阅的续费等事件也不会恢复它。订阅本身仍在 Stripe 扣款：如需停止，请取消订阅或退款。',
     refundRequested: 'Stripe 已受理退款；收到 Stripe 的通知后权益会被撤销。',
     refundFailed: 'Stripe 暂时没有受理退款，没有任何款项被退回。请稍后再试。',
     notRefundable: '这笔订单不是已支付状态，无法退款。',
@@ -412,7 +413,8 @@ const en: InsightMessages = {
   },
   notices: {
     granted: 'Access granted.',
-    revoked: 'Entitlement revoked.',
+    revoked:
+      'Entitlement revoked; later subscription events (renewals) do not restore it. A subscription itself keeps billing in Stripe: cancel or refund it to stop that.',
     refundRequested: 'Stripe accepted the refund; access is revoked when Stripe confirms it.',
     refundFailed: 'Stripe did not accept the refund. Nothing was refunded; please try again in a moment.',
     notRefundable: 'This order is not paid, so it cannot be refunded.',

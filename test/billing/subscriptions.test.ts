@@ -368,3 +368,28 @@ describe('POST /api/v1/subscriptions/{id}/tier', () => {
     expect(audit.rows[0]?.n).toBe(0)
   })
 })
+
+describe("a creator's revoke of a subscriber's access", () => {
+  it('outlasts the subscription’s later events: a renewal read back from Stripe does not restore it', async () => {
+    const { subscriptionId, events, key } = await subscribed()
+    await deliver(events)
+    const { rows } = await ctx.sql.execute(
+      "select id, buyer_id from entitlements where source = 'subscription'",
+    )
+    const revoked = await api(
+      ctx,
+      'DELETE',
+      `/api/v1/members/${rows[0]?.buyer_id}/entitlements/${rows[0]?.id}`,
+      {
+        key,
+      },
+    )
+    expect(revoked.status).toBe(200)
+    const before = await entitlement()
+    ctx.clock.advance(365 * dayMs)
+    // Every event of the renewal, each read back from Stripe (the subscription is active and renewed there).
+    await deliver(fake.renewSubscription(subscriptionId), { seed: 3, shuffle: true, duplicates: 1 })
+    expect(await entitlement()).toEqual(before)
+    expect(await changes()).toEqual(['grant', 'revoke'])
+  })
+})
