@@ -114,23 +114,45 @@ export async function explainAccess(
   scope: { creatorId: string },
   buyerId: string,
 ): Promise<AccessExplanationJson> {
+  const read = explainAccessRead({ db, clock }, scope, buyerId)
+  return read.answer(...(await db.batch(read.queries)))
+}
+
+/**
+ * `explainAccess` as four batch items and the function that answers from their rows, for a page that shows the
+ * explanation beside other reads in one `db.batch`.
+ */
+export function explainAccessRead(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  scope: { creatorId: string },
+  buyerId: string,
+) {
   const accessScope = { buyerId, creatorId: scope.creatorId }
-  const [historyRows, lessonRows, seatRows, accessRows] = await db.batch([
-    selectHistory(db, accessScope),
-    selectLessons(db, scope.creatorId),
-    groupSeatsQuery(db, accessScope),
-    accessQuery(db, accessScope),
-  ])
-  const data = accessData(accessRows)
-  if (data.held.length === 0) throw notFound('member', buyerId)
-  const access = accessFrom(data, { buyerId, now: clock.now() })
-  return explanationJson({
-    access,
-    held: data.held,
-    history: historyRows,
-    lessons: lessonRows,
-    seats: seatRows,
-  })
+  return {
+    queries: [
+      selectHistory(db, accessScope),
+      selectLessons(db, scope.creatorId),
+      groupSeatsQuery(db, accessScope),
+      accessQuery(db, accessScope),
+    ] as const,
+    answer: (
+      historyRows: HistoryRow[],
+      lessonRows: LessonRow[],
+      seatRows: SeatRow[],
+      accessRows: Awaited<ReturnType<typeof accessQuery>>,
+    ): AccessExplanationJson => {
+      const data = accessData(accessRows)
+      if (data.held.length === 0) throw notFound('member', buyerId)
+      const access = accessFrom(data, { buyerId, now: clock.now() })
+      return explanationJson({
+        access,
+        held: data.held,
+        history: historyRows,
+        lessons: lessonRows,
+        seats: seatRows,
+      })
+    },
+  }
 }
 
 function causeJson(row: HistoryRow): CauseJson {

@@ -5,12 +5,11 @@
  */
 import { and, asc, eq, gt, gte, or, type SQLWrapper, sql } from 'drizzle-orm'
 import type { OfferJson } from '../catalog/offer-schemas'
-import { offerJson, offersPageQuery } from '../catalog/offers'
+import { offersPageRead } from '../catalog/offers'
 import type { Db } from '../db/client'
 import { auditLog, buyers, consultationSlots, offers, orders } from '../db/schema'
 import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
-import { toPage } from '../lib/pagination'
 import { conflict, notFound } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { orderQuery, requestRefund } from '../members/refund-order'
@@ -94,14 +93,48 @@ function bookingPage(rows: Awaited<ReturnType<typeof bookingsQuery>>, limit: num
   }
 }
 
-export async function listBookings(
+/**
+ * `listBookings` as one batch item and the function that answers its page from the item's rows: a page that
+ * shows the bookings beside other reads sends them all in one `db.batch`.
+ */
+export function bookingsPageRead(
   { db, clock }: Pick<Deps, 'db' | 'clock'>,
   scope: Scope,
   query: ListBookingsQuery,
-): Promise<BookingPage> {
+) {
   const from = query.from ? Date.parse(query.from) : clock.now()
-  const rows = await bookingsQuery(db, scope, { from, after: parseCursor(query.cursor), limit: query.limit })
-  return bookingPage(rows, query.limit)
+  return {
+    query: bookingsQuery(db, scope, { from, after: parseCursor(query.cursor), limit: query.limit }),
+    answer: (rows: Awaited<ReturnType<typeof bookingsQuery>>) => bookingPage(rows, query.limit),
+  }
+}
+
+export async function listBookings(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  scope: Scope,
+  query: ListBookingsQuery,
+): Promise<BookingPage> {
+  const read = bookingsPageRead(deps, scope, query)
+  return read.answer(await read.query)
+}
+
+/** The creator's consultations, for their time zones: the first 100, as `listOffers` pages them. */
+const consultationsQuery = { limit: 100, kind: 'consultation' } as const
+
+/**
+ * What the bookings page shows, in one round trip: a page of bookings (`listBookings`) and the creator's
+ * consultations (for their time zones).
+ */
+export async function readBookings(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  scope: Scope,
+  query: ListBookingsQuery,
+): Promise<{ bookings: BookingPage; consultations: OfferJson[] }> {
+  const { db } = deps
+  const bookings = bookingsPageRead(deps, scope, query)
+  const consultations = offersPageRead(db, scope, consultationsQuery)
+  const [bookingRows, offerRows] = await db.batch([bookings.query, consultations.query])
+  return { bookings: bookings.answer(bookingRows), consultations: consultations.answer(offerRows).data }
 }
 
 /**
@@ -115,7 +148,7 @@ export async function readCancellation(
   slotId: string,
 ): Promise<{ bookings: BookingPage; consultations: OfferJson[] }> {
   const slotWhere = and(eq(consultationSlots.id, slotId), eq(consultationSlots.creatorId, scope.creatorId))
-  const consultations = { limit: 100, kind: 'consultation' } as const
+  const consultations = offersPageRead(db, scope, consultationsQuery)
   const [slots, rows, offerRows] = await db.batch([
     db.select({ id: consultationSlots.id }).from(consultationSlots).where(slotWhere),
     bookingsQuery(db, scope, {
@@ -123,13 +156,10 @@ export async function readCancellation(
       after: null,
       limit: 100,
     }),
-    offersPageQuery(db, scope, consultations),
+    consultations.query,
   ])
   if (!slots[0]) throw notFound('slot', slotId)
-  return {
-    bookings: bookingPage(rows, 100),
-    consultations: toPage(offerRows, consultations.limit, offerJson).data,
-  }
+  return { bookings: bookingPage(rows, 100), consultations: consultations.answer(offerRows).data }
 }
 
 export async function cancelBooking(

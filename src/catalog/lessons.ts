@@ -12,7 +12,8 @@ import { newId } from '../lib/ids'
 import { notFound, validationFailed } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { offerOfKind, ruleError } from './offer-rules'
-import { type LessonJson, lessonUpdateSchema } from './offer-schemas'
+import { type LessonJson, lessonUpdateSchema, type OfferJson } from './offer-schemas'
+import { offerBatchQuery, offerJson } from './offers'
 
 type Scope = { creatorId: string }
 type DbDeps = Pick<Deps, 'db' | 'clock'>
@@ -91,6 +92,24 @@ function audit(scope: Scope, actor: Actor, action: string, lessonId: string, at:
     detail,
     at,
   })
+}
+
+/**
+ * This creator's offer `offerId` (404 when unknown or another creator's) and, when it is a course, its lessons in
+ * order (`listLessons`), in one round trip: the offer's editor page shows both.
+ */
+export async function readOfferLessons(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  offerId: string,
+): Promise<{ offer: OfferJson; lessons: LessonJson[] }> {
+  const [found, rows] = await db.batch([
+    offerBatchQuery(db, scope, offerId),
+    courseLessonsQuery(db, scope, offerId),
+  ])
+  const offer = found[0]
+  if (!offer) throw notFound('offer', offerId)
+  return { offer: offerJson(offer), lessons: offer.kind === 'course' ? rows.map(lessonJson) : [] }
 }
 
 export async function listLessons(

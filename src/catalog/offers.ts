@@ -170,12 +170,24 @@ export function offersPageQuery(db: Db, scope: Scope, query: OffersQuery) {
   })
 }
 
+/**
+ * `listOffers` as one batch item and the function that answers its page from the item's rows: a page that shows
+ * the offers beside other reads sends them all in one `db.batch`.
+ */
+export function offersPageRead(db: Db, scope: Scope, query: OffersQuery) {
+  return {
+    query: offersPageQuery(db, scope, query),
+    answer: (rows: OfferRow[]): Page<OfferJson> => toPage(rows, query.limit, offerJson),
+  }
+}
+
 export async function listOffers(
   { db }: Pick<Deps, 'db'>,
   scope: Scope,
   query: OffersQuery,
 ): Promise<Page<OfferJson>> {
-  return toPage(await offersPageQuery(db, scope, query), query.limit, offerJson)
+  const read = offersPageRead(db, scope, query)
+  return read.answer(await read.query)
 }
 
 /** The id and kind of each of this creator's offers among `ids` (a batch item). */

@@ -6,9 +6,8 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { type BookingJson, listBookingsQuery } from '../bookings/booking-schemas'
-import { cancelBooking, listBookings, readCancellation } from '../bookings/bookings'
+import { cancelBooking, readBookings, readCancellation } from '../bookings/bookings'
 import type { OfferJson } from '../catalog/offer-schemas'
-import { listOffers } from '../catalog/offers'
 import type { Deps } from '../deps'
 import { formatRange } from '../lib/dates'
 import { validationProblem } from '../lib/openapi'
@@ -21,16 +20,6 @@ const cancelPath = (slotId: string) => `/dashboard/bookings/${encodeURIComponent
 /** Each consultation's time zone (its own, else the creator's): times are shown as the meeting is held. */
 function zonesFrom(consultations: OfferJson[], page: CreatorPage): Map<string, string> {
   return new Map(consultations.map((offer) => [offer.id, offer.time_zone ?? page.creator.timeZone]))
-}
-
-/** `zonesFrom` the creator's consultations, read on their own. */
-async function zonesOf(deps: Deps, page: CreatorPage): Promise<Map<string, string>> {
-  const consultations = await listOffers(
-    deps,
-    { creatorId: page.creator.id },
-    { limit: 100, kind: 'consultation' },
-  )
-  return zonesFrom(consultations.data, page)
 }
 
 function When(props: { booking: BookingJson; page: CreatorPage; zone: string }) {
@@ -141,10 +130,13 @@ export function bookingInsightPages(deps: Deps) {
       const cursor = c.req.query('cursor')
       const parsed = listBookingsQuery.safeParse({ limit: 50, ...(cursor && { cursor }) })
       if (!parsed.success) throw validationProblem(parsed.error)
-      const [bookings, zones] = await Promise.all([
-        listBookings(deps, { creatorId: page.creator.id }, parsed.data),
-        zonesOf(deps, page),
-      ])
+      // The bookings and the consultations' time zones: one batch after the session.
+      const { bookings, consultations } = await readBookings(
+        deps,
+        { creatorId: page.creator.id },
+        parsed.data,
+      )
+      const zones = zonesFrom(consultations, page)
       c.header('Cache-Control', 'private, no-store')
       return c.html(
         <BookingsPage

@@ -6,20 +6,21 @@
  */
 import { Hono } from 'hono'
 import type { AccessExplanationJson, HistoryJson, OfferAccessJson } from '../access/access-schemas'
-import { explainAccess } from '../access/explain-access'
+import { explainAccessRead } from '../access/explain-access'
 import type { AppEnv } from '../app-env'
 import type { OfferJson } from '../catalog/offer-schemas'
-import { listOffers } from '../catalog/offers'
+import { offersPageRead } from '../catalog/offers'
 import { entitlementStates, type Locale } from '../db/schema'
 import type { Deps } from '../deps'
-import { listGroupMembers, markGroupMemberRemoved } from '../groups/group-members'
+import { listEveryGroupMembers, markGroupMemberRemoved } from '../groups/group-members'
 import type { GroupMemberListJson } from '../groups/group-schemas'
 import type { Actor } from '../lib/audit'
 import { formatDate } from '../lib/dates'
 import { validationProblem } from '../lib/openapi'
+import type { Page } from '../lib/pagination'
 import { grantEntitlement } from '../members/grant-entitlement'
 import { type ListMembersQuery, listMembersQuery, type MemberJson } from '../members/member-schemas'
-import { getMember, listMembers } from '../members/members'
+import { memberOr404, memberQueries, membersPageRead } from '../members/members'
 import { refundMemberOrder } from '../members/refund-order'
 import { revokeEntitlement } from '../members/revoke-entitlement'
 import { dayStart } from './calendar-months'
@@ -31,9 +32,19 @@ const actorOf = (page: CreatorPage): Actor => ({ type: 'creator', id: page.creat
 const scopeOf = (page: CreatorPage) => ({ creatorId: page.creator.id })
 const memberPath = (id: string) => `/dashboard/members/${encodeURIComponent(id)}`
 
-/** The creator's offers for selects and titles: the first 100, newest first (a page of the offers API). */
-async function offersOf(deps: Deps, page: CreatorPage): Promise<OfferJson[]> {
-  return (await listOffers(deps, scopeOf(page), { limit: 100 })).data
+/**
+ * A page of the creator's members (`listMembers`) and the creator's offers for selects and titles (the first 100,
+ * newest first: a page of the offers API), in one round trip.
+ */
+async function readMembersPage(
+  { db }: Pick<Deps, 'db'>,
+  page: CreatorPage,
+  query: ListMembersQuery,
+): Promise<{ members: Page<MemberJson>; offers: OfferJson[] }> {
+  const members = membersPageRead(db, scopeOf(page), query)
+  const offers = offersPageRead(db, scopeOf(page), { limit: 100 })
+  const [rows, held, offerRows] = await db.batch([...members.queries, offers.query])
+  return { members: members.answer(rows, held), offers: offers.answer(offerRows).data }
 }
 
 /** The list's filters from the GET form; an empty select or field means "any". Invalid values are a 422. */
@@ -419,11 +430,8 @@ export function memberInsightPages(deps: Deps) {
         const page = await creatorPage(deps, c)
         if (!page) return c.redirect(signInPath(c.req.path), 303)
         const query = membersQueryFrom(c.req.query())
-        // Two independent reads, sent side by side.
-        const [members, offers] = await Promise.all([
-          listMembers(deps, scopeOf(page), query),
-          offersOf(deps, page),
-        ])
+        // The members and the offers: one batch after the session.
+        const { members, offers } = await readMembersPage(deps, page, query)
         c.header('Cache-Control', 'private, no-store')
         return c.html(
           <MembersPage
@@ -439,14 +447,8 @@ export function memberInsightPages(deps: Deps) {
       .get('/dashboard/members/groups', async (c) => {
         const page = await creatorPage(deps, c)
         if (!page) return c.redirect(signInPath(c.req.path), 303)
-        const groupOffers = (await listOffers(deps, scopeOf(page), { limit: 100, kind: 'group' })).data
-        // One read per group: a creator has a handful of groups, and each list is the groups API's own verb.
-        const groups = await Promise.all(
-          groupOffers.map(async (offer) => ({
-            offer,
-            list: await listGroupMembers(deps, scopeOf(page), offer.id, { status: 'to_remove' }),
-          })),
-        )
+        // The group offers and every group's list (the groups API's own reads): one batch after the session.
+        const groups = await listEveryGroupMembers(deps, scopeOf(page), { status: 'to_remove' })
         c.header('Cache-Control', 'private, no-store')
         return c.html(<GroupsPage page={page} groups={groups} notice={c.req.query('notice')} />)
       })
@@ -465,11 +467,16 @@ export function memberInsightPages(deps: Deps) {
         const page = await creatorPage(deps, c)
         if (!page) return c.redirect(signInPath(c.req.path), 303)
         const id = c.req.param('id')
-        // Both 404 for a buyer who is not this creator's member.
-        const [member, explanation] = await Promise.all([
-          getMember(deps, scopeOf(page), id),
-          explainAccess(deps, scopeOf(page), id),
+        // The member and the explainer's reads: one batch after the session. Both 404 for a buyer who is not
+        // this creator's member.
+        const { db } = deps
+        const explained = explainAccessRead(deps, scopeOf(page), id)
+        const [rows, held, ...explainRows] = await db.batch([
+          ...memberQueries(db, scopeOf(page), id),
+          ...explained.queries,
         ])
+        const member = memberOr404(rows, held, id)
+        const explanation = explained.answer(...explainRows)
         c.header('Cache-Control', 'private, no-store')
         return c.html(
           <MemberPage page={page} member={member} explanation={explanation} notice={c.req.query('notice')} />,

@@ -5,13 +5,12 @@
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { listLessons } from '../catalog/lessons'
+import { listLessons, readOfferLessons } from '../catalog/lessons'
 import type { LessonJson, OfferJson, SlotJson } from '../catalog/offer-schemas'
 import {
   archiveOffer,
   createOffer,
   findOwnOffer,
-  getOffer,
   listOffers,
   offerJson,
   updateOffer,
@@ -414,10 +413,16 @@ async function includableOffers(deps: Deps, creatorId: string, included: string[
     .map((offer) => ({ value: offer.id, label: offer.title }))
 }
 
-async function offerExtras(deps: Deps, page: CreatorPage, offer: OfferJson): Promise<OfferExtras> {
+/** `lessons`: the course's lessons when already read with the offer (`readOfferLessons`); read here otherwise. */
+async function offerExtras(
+  deps: Deps,
+  page: CreatorPage,
+  offer: OfferJson,
+  lessons?: LessonJson[],
+): Promise<OfferExtras> {
   const scope = { creatorId: page.creator.id }
   return {
-    lessons: offer.kind === 'course' ? await listLessons(deps, scope, offer.id) : [],
+    lessons: offer.kind === 'course' ? (lessons ?? (await listLessons(deps, scope, offer.id))) : [],
     slots: offer.kind === 'consultation' ? await listSlots(deps, scope, offer.id, {}) : [],
     includable:
       offer.kind === 'tier' ? await includableOffers(deps, page.creator.id, offer.included_offer_ids) : [],
@@ -481,8 +486,13 @@ export function offerPages(deps: Deps) {
     .get(`${listPath}/:id`, async (c) => {
       const page = await editorPage(deps, c)
       if (!page) return toSignIn(c, c.req.path)
-      const offer = await getOffer(deps, { creatorId: page.creator.id }, c.req.param('id'))
-      const extras = await offerExtras(deps, page, offer)
+      // The offer and a course's lessons: one batch after the session.
+      const { offer, lessons } = await readOfferLessons(
+        deps,
+        { creatorId: page.creator.id },
+        c.req.param('id'),
+      )
+      const extras = await offerExtras(deps, page, offer, lessons)
       const state = formState(offerFormValues(offer))
       return c.html(
         <EditOfferPage

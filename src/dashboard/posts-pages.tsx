@@ -6,12 +6,12 @@
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { OfferJson } from '../catalog/offer-schemas'
-import { listOffers } from '../catalog/offers'
+import { listOffers, offersPageRead } from '../catalog/offers'
 import type { Deps } from '../deps'
 import { archivePost } from '../posts/archive-post'
 import { createPost } from '../posts/create-post'
 import { type Audience, createPostSchema, type PostJson, updatePostSchema } from '../posts/post-json'
-import { listPosts, readPost } from '../posts/read-posts'
+import { listPosts, postRead, readPost } from '../posts/read-posts'
 import { updatePost } from '../posts/update-post'
 import { Markdown } from '../web/markdown'
 import {
@@ -230,20 +230,42 @@ function PostFormPage(props: {
   )
 }
 
+/** The offers the audience select is built from: the creator's first 100, newest first. */
+const audienceOffers = { limit: 100 } as const
+
 async function creatorOffers(deps: Deps, creatorId: string): Promise<OfferJson[]> {
-  return (await listOffers(deps, { creatorId }, { limit: 100 })).data
+  return (await listOffers(deps, { creatorId }, audienceOffers)).data
+}
+
+/** The post (404 when unknown or another creator's) and the offers for its form, in one round trip. */
+async function postWithOffers(
+  { db }: Pick<Deps, 'db'>,
+  creatorId: string,
+  postId: string,
+): Promise<{ post: PostJson; offers: OfferJson[] }> {
+  const post = postRead(db, creatorId, postId)
+  const offers = offersPageRead(db, { creatorId }, audienceOffers)
+  const [postRows, offerRows] = await db.batch([post.query, offers.query])
+  return { post: post.answer(postRows), offers: offers.answer(offerRows).data }
 }
 
 export function postPages(deps: Deps) {
   const render = async (
     c: Context<AppEnv>,
     page: CreatorPage,
-    props: { post: PostJson | null; state: FormState; preview?: boolean; saved?: boolean },
+    props: {
+      post: PostJson | null
+      state: FormState
+      preview?: boolean
+      saved?: boolean
+      /** The creator's offers when already read (in the page's batch); read here otherwise. */
+      offers?: OfferJson[]
+    },
     status: 200 | 409 | 422 = 200,
   ) => {
     const m = editorMessagesFor(page.creator.locale)
     const audiences = audienceOptions(
-      await creatorOffers(deps, page.creator.id),
+      props.offers ?? (await creatorOffers(deps, page.creator.id)),
       m,
       fieldValue(props.state.values, 'audience'),
     )
@@ -304,9 +326,11 @@ export function postPages(deps: Deps) {
     .get(`${listPath}/:id`, async (c) => {
       const page = await editorPage(deps, c)
       if (!page) return toSignIn(c, c.req.path)
-      const post = await readPost(deps, page.creator.id, c.req.param('id'))
+      // The post and the offers for the audience select: one batch after the session.
+      const { post, offers } = await postWithOffers(deps, page.creator.id, c.req.param('id'))
       return render(c, page, {
         post,
+        offers,
         state: formState(postValues(post)),
         saved: c.req.query('saved') === '1',
       })

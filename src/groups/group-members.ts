@@ -6,8 +6,11 @@
  * 404, exactly like an unknown id.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { BatchResponse } from 'drizzle-orm/batch'
 import { accessData, accessFrom, accessQuery, type CatalogOffer, type HeldRow } from '../access/access-query'
 import { offerDecision } from '../access/access-rules'
+import type { OfferJson } from '../catalog/offer-schemas'
+import { offersPageRead } from '../catalog/offers'
 import type { Db } from '../db/client'
 import { buyers, entitlements, groupMembers, groups } from '../db/schema'
 import type { Deps } from '../deps'
@@ -19,8 +22,15 @@ import type { GroupMemberJson, GroupMemberListJson, ListGroupMembersQuery } from
 
 type Scope = { creatorId: string }
 
-/** The group, only if it is this creator's, with its seats taken (recorded `member` rows). */
-function selectOwnGroup(db: Db, scope: Scope, offerId: string) {
+/** Only group `offerId`'s rows, or (null) those of every group. */
+const inGroup = (column: typeof groups.offerId | typeof groupMembers.offerId, offerId: string | null) =>
+  offerId === null ? undefined : eq(column, offerId)
+
+/**
+ * The group (or, `offerId` null, every group of the creator's), only if it is this creator's, with its seats
+ * taken (recorded `member` rows).
+ */
+function selectOwnGroup(db: Db, scope: Scope, offerId: string | null) {
   return db
     .select({
       offerId: groups.offerId,
@@ -30,7 +40,7 @@ function selectOwnGroup(db: Db, scope: Scope, offerId: string) {
         and ${groupMembers.status} = 'member')`.mapWith(Number),
     })
     .from(groups)
-    .where(and(eq(groups.offerId, offerId), eq(groups.creatorId, scope.creatorId)))
+    .where(and(inGroup(groups.offerId, offerId), eq(groups.creatorId, scope.creatorId)))
 }
 
 /**
@@ -44,14 +54,16 @@ function recordedStatusesFor(status: GroupMemberStatus | undefined): GroupMember
   return ['member', 'to_remove', 'removed']
 }
 
+/** The group's members (`offerId` null: every group's) in the `recorded` statuses, newest first. */
 function selectMembers(
   db: Db,
   scope: Scope,
-  offerId: string,
+  offerId: string | null,
   filter: { recorded: GroupMemberStatus[]; buyerId?: string },
 ) {
   return db
     .select({
+      offerId: groupMembers.offerId,
       buyerId: groupMembers.buyerId,
       email: buyers.email,
       name: buyers.name,
@@ -63,7 +75,7 @@ function selectMembers(
     .innerJoin(buyers, eq(buyers.id, groupMembers.buyerId))
     .where(
       and(
-        eq(groupMembers.offerId, offerId),
+        inGroup(groupMembers.offerId, offerId),
         eq(groupMembers.creatorId, scope.creatorId),
         inArray(groupMembers.status, filter.recorded),
         filter.buyerId === undefined ? undefined : eq(groupMembers.buyerId, filter.buyerId),
@@ -77,13 +89,13 @@ function selectMembers(
  * (`HeldRow`, checked by the compiler) plus the buyer id to split them by: `accessQuery` reads one buyer's,
  * and a list needs them for every member in the same round trip.
  */
-function selectMembersHeld(db: Db, scope: Scope, offerId: string, recorded: GroupMemberStatus[]) {
+function selectMembersHeld(db: Db, scope: Scope, offerId: string | null, recorded: GroupMemberStatus[]) {
   const listed = db
     .select({ buyerId: groupMembers.buyerId })
     .from(groupMembers)
     .where(
       and(
-        eq(groupMembers.offerId, offerId),
+        inGroup(groupMembers.offerId, offerId),
         eq(groupMembers.creatorId, scope.creatorId),
         inArray(groupMembers.status, recorded),
       ),
@@ -132,6 +144,44 @@ function memberJson(
 }
 
 /**
+ * The reads behind `listGroupMembers` as batch items, for one group or (`offerId` null) every group of the
+ * creator's at once: the groups, their members in `query`'s status, those members' entitlements and the
+ * creator's catalog. `answer(rows, now)` gives the function that answers one group's list from their rows.
+ */
+function groupMembersRead(db: Db, scope: Scope, offerId: string | null, query: ListGroupMembersQuery) {
+  const recorded = recordedStatusesFor(query.status)
+  const queries = [
+    selectOwnGroup(db, scope, offerId),
+    selectMembers(db, scope, offerId, { recorded }),
+    selectMembersHeld(db, scope, offerId, recorded),
+    // The catalog alone (signed out: no one's entitlements): the entitlement read above covers every member.
+    accessQuery(db, { buyerId: null, creatorId: scope.creatorId }),
+  ] as const
+  const answer = (
+    [groupRows, memberRows, heldRows, catalogRows]: BatchResponse<typeof queries>,
+    now: number,
+  ): ((offerId: string) => GroupMemberListJson) => {
+    const { catalog } = accessData(catalogRows)
+    const heldBy = new Map<string, HeldRow[]>()
+    for (const row of heldRows) {
+      const held = heldBy.get(row.buyerId)
+      if (held) held.push(row)
+      else heldBy.set(row.buyerId, [row])
+    }
+    return (offerId) => {
+      const group = groupRows.find((row) => row.offerId === offerId)
+      if (!group) throw notFound('group', offerId)
+      const data = memberRows
+        .filter((row) => row.offerId === offerId)
+        .map((row) => memberJson(row, { offerId, held: heldBy.get(row.buyerId) ?? [], catalog, now }))
+        .filter((member) => query.status === undefined || member.status === query.status)
+      return { offer_id: offerId, capacity: group.capacity, seats_taken: group.seatsTaken, data }
+    }
+  }
+  return { queries, answer }
+}
+
+/**
  * The group's members, newest first, each with whether they are entitled now and so what to do about them.
  * One round trip: the group, the members, their entitlements and the creator's catalog in one batch.
  */
@@ -141,28 +191,25 @@ export async function listGroupMembers(
   offerId: string,
   query: ListGroupMembersQuery,
 ): Promise<GroupMemberListJson> {
-  const recorded = recordedStatusesFor(query.status)
-  const [groupRows, memberRows, heldRows, catalogRows] = await db.batch([
-    selectOwnGroup(db, scope, offerId),
-    selectMembers(db, scope, offerId, { recorded }),
-    selectMembersHeld(db, scope, offerId, recorded),
-    // The catalog alone (signed out: no one's entitlements): the entitlement read above covers every member.
-    accessQuery(db, { buyerId: null, creatorId: scope.creatorId }),
-  ])
-  const group = groupRows[0]
-  const { catalog } = accessData(catalogRows)
-  if (!group) throw notFound('group', offerId)
-  const now = clock.now()
-  const heldBy = new Map<string, HeldRow[]>()
-  for (const row of heldRows) {
-    const held = heldBy.get(row.buyerId)
-    if (held) held.push(row)
-    else heldBy.set(row.buyerId, [row])
-  }
-  const data = memberRows
-    .map((row) => memberJson(row, { offerId, held: heldBy.get(row.buyerId) ?? [], catalog, now }))
-    .filter((member) => query.status === undefined || member.status === query.status)
-  return { offer_id: offerId, capacity: group.capacity, seats_taken: group.seatsTaken, data }
+  const read = groupMembersRead(db, scope, offerId, query)
+  return read.answer(await db.batch(read.queries), clock.now())(offerId)
+}
+
+/**
+ * Each group among the creator's offers (the first 100, newest first, as `listOffers` pages them) with its
+ * members in `query`'s status (`listGroupMembers`), in one round trip: the offers and the reads behind every
+ * group's list in one batch, whatever the number of groups.
+ */
+export async function listEveryGroupMembers(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  scope: Scope,
+  query: ListGroupMembersQuery,
+): Promise<{ offer: OfferJson; list: GroupMemberListJson }[]> {
+  const offers = offersPageRead(db, scope, { limit: 100, kind: 'group' })
+  const lists = groupMembersRead(db, scope, null, query)
+  const [offerRows, ...rows] = await db.batch([offers.query, ...lists.queries])
+  const listOf = lists.answer(rows, clock.now())
+  return offers.answer(offerRows).data.map((offer) => ({ offer, list: listOf(offer.id) }))
 }
 
 /**

@@ -80,11 +80,11 @@ function entitlementsQuery(db: Db, scope: Scope, buyerIds: SQLWrapper | string[]
     .orderBy(asc(entitlements.id))
 }
 
-export async function listMembers(
-  { db }: Pick<Deps, 'db'>,
-  scope: Scope,
-  query: ListMembersQuery,
-): Promise<Page<MemberJson>> {
+/**
+ * `listMembers` as two batch items (the page's buyers, their entitlements) and the function that answers the page
+ * from their rows: a page that shows the members beside other reads sends them all in one `db.batch`.
+ */
+export function membersPageRead(db: Db, scope: Scope, query: ListMembersQuery) {
   // Newest buyers first by id; the page's ids are one subquery, so the buyers and their entitlements go out
   // as one batch (one round trip) without a second query that waits for the first.
   const pageWhere = and(
@@ -99,16 +99,30 @@ export async function listMembers(
     .where(pageWhere)
     .orderBy(desc(buyers.id))
     .limit(query.limit + 1)
-  const [rows, held] = await db.batch([
-    db
-      .select()
-      .from(buyers)
-      .where(pageWhere)
-      .orderBy(desc(buyers.id))
-      .limit(query.limit + 1),
-    entitlementsQuery(db, scope, pageIds),
-  ])
-  return toPage(rows, query.limit, (buyer) => memberJson(buyer, held))
+  return {
+    queries: [
+      db
+        .select()
+        .from(buyers)
+        .where(pageWhere)
+        .orderBy(desc(buyers.id))
+        .limit(query.limit + 1),
+      entitlementsQuery(db, scope, pageIds),
+    ] as const,
+    answer: (
+      rows: (typeof buyers.$inferSelect)[],
+      held: (typeof entitlements.$inferSelect)[],
+    ): Page<MemberJson> => toPage(rows, query.limit, (buyer) => memberJson(buyer, held)),
+  }
+}
+
+export async function listMembers(
+  { db }: Pick<Deps, 'db'>,
+  scope: Scope,
+  query: ListMembersQuery,
+): Promise<Page<MemberJson>> {
+  const read = membersPageRead(db, scope, query)
+  return read.answer(...(await db.batch(read.queries)))
 }
 
 /** The buyer and this creator's entitlements of theirs: two batch items, for `memberOr404`. */

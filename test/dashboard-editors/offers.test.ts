@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { api, countRows } from '../helpers'
-import { courseForm, givenCourse, givenLesson, idIn, lessonIdsOn, newEditor } from './harness'
+import { courseForm, givenCourse, givenLesson, idIn, lessonIdsOn, newEditor, quiet } from './harness'
 
 describe('offer editor', () => {
   it('creates a course, adds two lessons, reorders them, publishes it, and the storefront shows it', async () => {
@@ -276,6 +276,23 @@ describe('offer editor: round trips', () => {
     })
     expect(created.status).toBe(303)
     expect(created.roundTrips).toBe(2)
+  })
+
+  it('shows a course in 2: the session, then the offer and its lessons in one batch', async () => {
+    const editor = await newEditor()
+    const courseId = await givenCourse(editor)
+    await givenLesson(editor, courseId, 'Lesson one')
+    await givenLesson(editor, courseId, 'Lesson two')
+    const page = `/dashboard/offers/${courseId}`
+    await quiet(editor.ctx)
+    editor.ctx.roundTrips.count = 0
+    const shown = await editor.get(page)
+    expect(editor.ctx.roundTrips.count).toBe(2)
+    expect(shown.status).toBe(200)
+    expect(shown.html).toContain('value="Writing 101"')
+    expect(lessonIdsOn(shown.html)).toHaveLength(2)
+    expect(shown.html.indexOf('Lesson one')).toBeLessThan(shown.html.indexOf('Lesson two'))
+    expect((await editor.get('/dashboard/offers/off_0000000000000000000000')).status).toBe(404)
   })
 
   it('edits, publishes and archives an offer in 3 each', async () => {

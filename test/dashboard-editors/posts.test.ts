@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { countRows } from '../helpers'
-import { givenCourse, idIn, newEditor } from './harness'
+import { givenCourse, idIn, newEditor, quiet } from './harness'
 
 describe('post editor', () => {
   it('previews a post as buyers will see it without saving anything', async () => {
@@ -141,6 +141,32 @@ describe('post editor', () => {
       intent: 'save',
     })
     expect(again.html).not.toContain('必填')
+  })
+
+  it('shows a post in 2: the session, then the post and the offers for its audience in one batch', async () => {
+    const editor = await newEditor()
+    const courseId = await givenCourse(editor)
+    const created = await editor.submit('/dashboard/posts/new', '/dashboard/posts', {
+      title: 'Week one notes',
+      slug: '',
+      audience: `course:${courseId}`,
+      excerpt: '',
+      body: 'The notes.',
+      intent: 'save',
+    })
+    const page = `/dashboard/posts/${idIn(created.location, 'pst')}`
+    await quiet(editor.ctx)
+    editor.ctx.roundTrips.count = 0
+    const shown = await editor.get(page)
+    expect(editor.ctx.roundTrips.count).toBe(2)
+    expect(shown.status).toBe(200)
+    expect(shown.html).toContain('value="Week one notes"')
+    expect(shown.html).toContain(
+      `<option value="course:${courseId}" selected="">Buyers of the course “Writing 101”</option>`,
+    )
+    // Still a 404 for an unknown id (read in the batch) and a malformed one (refused before any read).
+    expect((await editor.get('/dashboard/posts/pst_0000000000000000000000')).status).toBe(404)
+    expect((await editor.get('/dashboard/posts/not-a-post')).status).toBe(404)
   })
 
   it('saves an edit in 3: the session, the post (and a course audience) read, the write', async () => {

@@ -34,7 +34,11 @@ const slotRow = async () => (await rows(i, 'select * from consultation_slots whe
 describe('bookings page', () => {
   it('lists a booked slot in the consultation’s time zone with the buyer and meeting details', async () => {
     await buy(i.shop, offerId, 'client@example.com', `?slot=${slotId}`)
-    const page = await html(i, '/dashboard/bookings')
+    // The session, then the bookings and the consultations' time zones in one batch.
+    const shown = await counted(i, () => getPage(i, '/dashboard/bookings'))
+    expect(shown.response.status).toBe(200)
+    expect(shown.roundTrips).toBe(2)
+    const page = await shown.response.text()
     expect(page).toContain(`data-slot="${slotId}"`)
     expect(page).toContain('client@example.com')
     expect(page).toContain('Zoom 123')

@@ -3,7 +3,7 @@ import { groupBody } from '../catalog/builders'
 import { buy, liveOffer, refund } from '../dashboard/shop'
 import { api } from '../helpers'
 import { postForm, signIn } from '../sign-in'
-import { getPage, html, type InsightsContext, openInsights, rows, submit } from './harness'
+import { counted, getPage, html, type InsightsContext, openInsights, rows, submit } from './harness'
 
 let i: InsightsContext
 let groupId: string
@@ -52,6 +52,30 @@ describe('groups to remove', () => {
     const after = await html(i, '/dashboard/members/groups?notice=removed')
     expect(section(after)).not.toContain('gone@example.com')
     expect(section(after)).toContain('Nobody to remove.')
+  })
+
+  it('shows every group in 2 round trips: the session, then the offers and all the lists in one batch', async () => {
+    i.shop.ctx.clock.advance(1000)
+    const otherId = (
+      await liveOffer(i.shop, i.creator.key, groupBody({ slug: 'other-group', title: 'Other' }))
+    ).id
+    const lapsed = await joined('gone@example.com')
+    await joined('staying@example.com')
+    await refund(i.shop, i.creator.key, lapsed.orderId)
+    const shown = await counted(i, () => getPage(i, '/dashboard/members/groups'))
+    expect(shown.response.status).toBe(200)
+    expect(shown.roundTrips).toBe(2)
+    const page = await shown.response.text()
+    const sectionOf = (offerId: string) =>
+      new RegExp(`<section data-group="${offerId}">([\\s\\S]*?)</section>`).exec(page)?.[1] ?? ''
+    // Each group shows its own list: the lapsed member only under the group they joined.
+    expect(sectionOf(groupId)).toContain('gone@example.com')
+    expect(sectionOf(groupId)).not.toContain('staying@example.com')
+    expect(sectionOf(otherId)).toContain('Other')
+    expect(sectionOf(otherId)).toContain('Nobody to remove.')
+    expect(sectionOf(otherId)).not.toContain('gone@example.com')
+    // Newest offer first, as the offers API pages them.
+    expect(page.indexOf(`data-group="${otherId}"`)).toBeLessThan(page.indexOf(`data-group="${groupId}"`))
   })
 
   it('refuses to mark a member who still has access, with a readable notice', async () => {

@@ -30,7 +30,11 @@ function accessOf(page: string, offerId: string): string | undefined {
 describe('members page: happy', () => {
   it('lists a buyer after a purchase, linked to their page', async () => {
     const { one } = await twoMembers()
-    const page = await html(i, '/dashboard/members')
+    // The session, then the members and the offers for the filters in one batch.
+    const shown = await counted(i, () => getPage(i, '/dashboard/members'))
+    expect(shown.response.status).toBe(200)
+    expect(shown.roundTrips).toBe(2)
+    const page = await shown.response.text()
     expect(page).toContain('one@example.com')
     expect(page).toContain(`href="/dashboard/members/${one.buyerId}"`)
     expect(page).toContain('two@example.com')
@@ -69,7 +73,11 @@ describe('members page: happy', () => {
 
   it('shows the member’s entitlements and the explainer with the Stripe event behind each change', async () => {
     const { course, group, one } = await twoMembers()
-    const page = await html(i, `/dashboard/members/${one.buyerId}`)
+    // The session, then the member and the explainer (explainAccessRead) in one batch.
+    const shown = await counted(i, () => getPage(i, `/dashboard/members/${one.buyerId}`))
+    expect(shown.response.status).toBe(200)
+    expect(shown.roundTrips).toBe(2)
+    const page = await shown.response.text()
     expect(page).toContain('one@example.com')
     expect(accessOf(page, course.id)).toBe('yes')
     expect(accessOf(page, group.id)).toBe('no')
