@@ -139,7 +139,7 @@ export const configVariables: { name: string; default: string; appliesTo: string
     default: '—',
     appliesTo: 'Worker',
     description:
-      'Turso database URL, for the Turso build (`wrangler deploy --env turso`). The default build uses the D1 binding `DB` and refuses to start with this set.',
+      'Turso database URL, for the Turso build (`wrangler deploy --env turso`); the default build uses the D1 binding `DB` and refuses to start with this set.',
   },
   {
     name: 'LIBSQL_AUTH_TOKEN',
