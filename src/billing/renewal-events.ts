@@ -6,10 +6,11 @@
  *
  * What counts as routine is checked inside the batch, when it runs, so no earlier read can go stale: the
  * subscription is active (or trialing), and the entitlement to the tier the invoice pays for is active and does
- * not already reach past this period. The ledger row is written only if that holds; if it
- * does not (a first payment, a recovery from past_due, a tier change, a cancelled subscription, an older invoice,
- * a redelivery), the batch writes nothing and the event takes the general path in subscription-events.ts, which
- * re-reads the subscription from Stripe.
+ * not already reach past this period. The ledger row is written only if that holds, and the rows change only if
+ * the period is new to them. Otherwise (a first payment, a recovery from past_due, a tier change, a cancelled or
+ * revoked subscription, an older invoice) the batch writes nothing and the event takes the general path in
+ * subscription-events.ts, which re-reads the subscription from Stripe; a redelivery writes nothing either and is
+ * found there to be a duplicate.
  *
  * It leaves `stripe_object_at` alone: a full read is always newer than an invoice, and lands over it. (A full
  * read made before the renewal at Stripe and written after this can shorten access again; the renewal's own
@@ -34,10 +35,9 @@ export async function applyPaidRenewal(
   const now = clock.now()
   const endsAt = renewal.periodEnd * 1000
   // Checked by every statement when the batch runs: another event about this subscription that committed first
-  // (a cancellation, a tier change, a newer period) leaves this one nothing to write. The subscription is active
-  // (or trialing), and the tier this invoice pays for has an active entitlement that does not reach past this
-  // period. (A tier change lapses the old tier's entitlement, and an invoice whose subscription had a downgrade
-  // waiting never comes here, see paidRenewalOf: the entitlement's own state is what says the tier is current.)
+  // (a cancellation, a tier change, a newer period) leaves this one nothing to write. The entitlement's own state
+  // says the invoice's tier is current: a tier change lapses the old tier's, and an invoice whose subscription
+  // had a downgrade waiting never comes here (paidRenewalOf).
   const routine = sql`s.stripe_subscription_id = ${renewal.subscriptionId} and s.status in ('active', 'trialing')`
   // The tier's entitlement, active, not reaching past this period (while active it ends with the period).
   const tierEntitlement = sql`e.source = 'subscription' and e.source_id = ${renewal.subscriptionId}
@@ -62,7 +62,8 @@ export async function applyPaidRenewal(
     db.run(sql`update entitlements as e set ends_at = ${endsAt}, updated_at = ${now}
       where ${tierEntitlement} and e.ends_at < ${endsAt} and ${subscriptionActive}`),
     db.run(sql`update subscriptions as s set status = 'active', current_period_end_at = ${endsAt},
-        updated_at = ${now} where ${routine} and ${tierHeld}`),
+        updated_at = ${now}
+      where ${routine} and ${tierHeld} and (s.status != 'active' or s.current_period_end_at is not ${endsAt})`),
   ])
   return Array.isArray(recorded) && recorded.length > 0 ? handled('processed') : null
 }

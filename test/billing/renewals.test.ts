@@ -67,6 +67,14 @@ async function held() {
   }
 }
 
+/** When the entitlement and the subscription rows were last written: unchanged means nothing was written. */
+async function writtenAt() {
+  const { rows } = await ctx.sql.execute(
+    "select (select group_concat(updated_at) from entitlements where source = 'subscription') as entitlements, (select group_concat(updated_at) from subscriptions) as subscriptions",
+  )
+  return rows[0]
+}
+
 const stripeReads = () =>
   fake.requests.filter((request) => request.path.startsWith('/v1/subscriptions/')).length
 
@@ -100,12 +108,15 @@ describe('a routine renewal, applied from its paid invoice', () => {
     const paid = renewalInvoicePaid(subscriptionId)
     await deliver([paid])
     const first = await held()
+    const written = await writtenAt()
+    ctx.clock.advance(1000)
     fake.requests.length = 0
     const again = await ctx.app.request('/webhooks/stripe', signed(paid))
     expect(await again.json()).toMatchObject({ outcome: 'duplicate' })
     // Twice at once, too.
     await deliver([paid, paid], { concurrency: 2 })
     expect(await held()).toEqual(first)
+    expect(await writtenAt()).toEqual(written)
     expect(stripeReads()).toBe(0)
   })
 
@@ -118,10 +129,14 @@ describe('a routine renewal, applied from its paid invoice', () => {
     if (!paid) throw new Error('the renewal made no invoice.paid')
     await deliver(updated)
     const afterUpdate = await held()
+    const written = await writtenAt()
     expect(afterUpdate.endsAt).toBe(periodEndOf(paid))
+    ctx.clock.advance(1000)
     fake.requests.length = 0
     await deliver([paid])
     expect(await held()).toEqual(afterUpdate)
+    expect(await writtenAt()).toEqual(written)
+    expect(stripeReads()).toBe(0)
   })
 })
 
