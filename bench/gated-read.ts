@@ -110,7 +110,8 @@ export async function measureGatedRead(options: LoadOptions): Promise<Row[]> {
     const appSide = await serveAndLoad(world.app.fetch, request, options)
     const sameSide = await serveAndLoad(same.app.fetch, request, options)
     const minimalSide = await serveAndLoad(minimal.app.fetch, request, options)
-    const rows = (name: string, baseline: typeof appSide): Row[] => {
+    // The issue's target is against the same statement; the minimal query is reported beside it.
+    const rows = (name: string, baseline: typeof appSide, judged: boolean): Row[] => {
       const ratio = appSide.requestsPerSecond / baseline.requestsPerSecond
       return [
         {
@@ -118,8 +119,8 @@ export async function measureGatedRead(options: LoadOptions): Promise<Row[]> {
           quanzi: fixed(appSide.requestsPerSecond),
           baseline: fixed(baseline.requestsPerSecond),
           ratio: fixed(ratio, 2),
-          target: 'ratio ≥ 0.7',
-          met: ratio >= 0.7,
+          target: judged ? 'ratio ≥ 0.7' : '(reported)',
+          met: judged ? ratio >= 0.7 : null,
         },
         {
           measure: `gated read vs ${name}: p99 latency (ms)`,
@@ -132,8 +133,8 @@ export async function measureGatedRead(options: LoadOptions): Promise<Row[]> {
       ]
     }
     return [
-      ...rows('a bare handler running the same statement', sameSide),
-      ...rows('a bare handler running a minimal query', minimalSide),
+      ...rows('a bare handler running the same statement', sameSide, true),
+      ...rows('a bare handler running a minimal query', minimalSide, false),
     ]
   } finally {
     same.close()
