@@ -64,6 +64,7 @@ function build(env: WorkerEnv, database: WorkerDatabaseOpener): Built {
   return result
 }
 
+/** The Worker's `fetch` and `scheduled` handlers over the database an entry opens. */
 export function workerHandler(database: WorkerDatabaseOpener) {
   return {
     fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
