@@ -9,27 +9,32 @@
  * not already reach past this period. The ledger row is written only if that holds, and the rows change only if
  * the period is new to them. Otherwise (a first payment, a recovery from past_due, a tier change, a cancelled or
  * revoked subscription, an older invoice) the batch writes nothing and the event takes the general path in
- * subscription-events.ts, which re-reads the subscription from Stripe; a redelivery writes nothing either and is
- * found there to be a duplicate.
+ * subscription-events.ts, which re-reads the subscription from Stripe. The batch also looks the event up in the
+ * ledger first, so a redelivery (which writes nothing either) is answered as a duplicate without another read.
  *
  * It leaves `stripe_object_at` alone: a full read is always newer than an invoice, and lands over it. (A full
  * read made before the renewal at Stripe and written after this can shorten access again; the renewal's own
  * `customer.subscription.updated`, read back from Stripe, then restores it.)
  */
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { writeBatch } from '../db/client'
+import { stripeEvents } from '../db/schema'
 import type { Deps } from '../deps'
 import { newId } from '../lib/ids'
 import { type Handled, handled, ledgerRow } from './ledger'
 import { paidRenewalOf } from './subscription-rules'
 
-/** Applies a paid renewal from the invoice in one round trip; null when the event needs the general path. */
+/**
+ * Applies a paid renewal from the invoice in one round trip. Otherwise: a `duplicate` outcome when the ledger
+ * already held the event, `'unseen'` when it did not and the event needs the general path (which can then skip
+ * its own ledger check), and null when the event is no paid renewal at all (nothing was read).
+ */
 export async function applyPaidRenewal(
   { db, clock }: Pick<Deps, 'db' | 'clock'>,
   event: Stripe.Event,
   via: string,
-): Promise<Handled | null> {
+): Promise<Handled | 'unseen' | null> {
   const renewal = paidRenewalOf(event.data.object as Parameters<typeof paidRenewalOf>[0])
   if (!renewal) return null
   const now = clock.now()
@@ -45,7 +50,9 @@ export async function applyPaidRenewal(
   const subscriptionActive = sql`exists (select 1 from subscriptions s where ${routine})`
   const tierHeld = sql`exists (select 1 from entitlements e where ${tierEntitlement})`
   const ledger = ledgerRow(event, now, via)
-  const [recorded] = await writeBatch(db, [
+  const [seen, recorded] = await writeBatch(db, [
+    // Whether an earlier delivery is in the ledger, read before this batch writes its own row.
+    db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)),
     db.all(sql`insert or ignore into stripe_events (id, type, created_at, object_id, payment_intent_id,
         received_at, processed_at, via, payload)
       select ${ledger.id}, ${ledger.type}, ${ledger.createdAt}, ${ledger.objectId ?? null},
@@ -65,5 +72,6 @@ export async function applyPaidRenewal(
         updated_at = ${now}
       where ${routine} and ${tierHeld} and (s.status != 'active' or s.current_period_end_at is not ${endsAt})`),
   ])
-  return Array.isArray(recorded) && recorded.length > 0 ? handled('processed') : null
+  if (Array.isArray(seen) && seen.length > 0) return handled('duplicate')
+  return Array.isArray(recorded) && recorded.length > 0 ? handled('processed') : 'unseen'
 }

@@ -15,20 +15,12 @@ import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
 import { type Handled, handled, ledgerRow, recordOnly } from './ledger'
 import { applyPaidRenewal } from './renewal-events'
-import { effectiveTier, subscriptionAccess } from './subscription-rules'
-
-/** The subscription an event is about, for subscription, invoice and session objects. */
-function subscriptionIdOf(event: Stripe.Event): string | null {
-  const object = event.data.object as {
-    object?: string
-    id?: string
-    subscription?: string | { id: string } | null
-    parent?: { subscription_details?: { subscription?: string | { id: string } | null } | null } | null
-  }
-  if (object.object === 'subscription') return object.id ?? null
-  const ref = object.subscription ?? object.parent?.subscription_details?.subscription ?? null
-  return typeof ref === 'string' ? ref : (ref?.id ?? null)
-}
+import {
+  effectiveTier,
+  type SubscriptionReference,
+  subscriptionAccess,
+  subscriptionIdOf,
+} from './subscription-rules'
 
 const seenQuery = preparedFor((db) =>
   db
@@ -73,14 +65,14 @@ export async function handleSubscriptionEvent(
   via: string,
 ): Promise<Handled> {
   const { db, clock, stripe } = deps
-  const subscriptionId = subscriptionIdOf(event)
+  const subscriptionId = subscriptionIdOf(event.data.object as SubscriptionReference)
   const ignore = () => recordOnly(deps, event, via)
   // A routine renewal needs no Stripe read (renewal-events.ts).
   const renewal = event.type === 'invoice.paid' ? await applyPaidRenewal(deps, event, via) : null
-  if (renewal) return renewal
+  if (renewal && renewal !== 'unseen') return renewal
   // Before Stripe is asked: a redelivered (or reconciled) event costs no Stripe call and is answered even while
   // Stripe is down. Two deliveries racing past this check both write, and every write below is idempotent.
-  const [seen] = await seenQuery(db).all({ eventId: event.id })
+  const [seen] = renewal === 'unseen' ? [] : await seenQuery(db).all({ eventId: event.id })
   if (seen) return handled('duplicate')
   if (!subscriptionId || !stripe) return ignore()
 

@@ -91,28 +91,46 @@ export interface PaidRenewal {
   periodEnd: number
 }
 
-/** The invoice's own facts, or null when it is not a plain paid renewal of a one-item subscription. */
-export function paidRenewalOf(invoice: {
-  status?: string | null
-  billing_reason?: string | null
+/** How subscription, invoice and session objects name their subscription (expanded or not). */
+export interface SubscriptionReference {
+  object?: string
+  id?: string
+  /** Sessions, and invoices before API 2025-03-31. */
+  subscription?: string | { id: string } | null
+  /** Invoices since API 2025-03-31. */
   parent?: {
     subscription_details?: {
       subscription?: string | { id: string } | null
       metadata?: Record<string, string> | null
     } | null
   } | null
-  lines?: {
-    data?: {
-      period?: { start: number; end: number }
-      parent?: { subscription_item_details?: { proration?: boolean } | null } | null
-    }[]
-    has_more?: boolean
-  }
-}): PaidRenewal | null {
+}
+
+/** The subscription an event's object is about, for subscription, invoice and session objects. */
+export function subscriptionIdOf(object: SubscriptionReference): string | null {
+  if (object.object === 'subscription') return object.id ?? null
+  const ref = object.subscription ?? object.parent?.subscription_details?.subscription ?? null
+  return typeof ref === 'string' ? ref : (ref?.id ?? null)
+}
+
+/** The invoice's own facts, or null when it is not a plain paid renewal of a one-item subscription. */
+export function paidRenewalOf(
+  invoice: SubscriptionReference & {
+    status?: string | null
+    billing_reason?: string | null
+    lines?: {
+      data?: {
+        period?: { start: number; end: number }
+        parent?: { subscription_item_details?: { proration?: boolean } | null } | null
+      }[]
+      has_more?: boolean
+    }
+  },
+): PaidRenewal | null {
+  // Only the current shape: its `parent` carries the subscription's metadata, which names the tier.
   const details = invoice.parent?.subscription_details
   if (invoice.status !== 'paid' || invoice.billing_reason !== 'subscription_cycle' || !details) return null
-  const reference = details.subscription
-  const subscriptionId = typeof reference === 'string' ? reference : (reference?.id ?? '')
+  const subscriptionId = subscriptionIdOf(invoice)
   const lines = (invoice.lines?.data ?? []).filter((line) => line.parent?.subscription_item_details)
   const line = lines[0]
   // One subscription line, not a proration, and the whole list: anything else is for a full read to judge.

@@ -3,7 +3,13 @@ import type { FakeStripe } from '../../src/dev/local-stripe'
 import { dayMs } from '../../src/lib/time'
 import { courseBody, tierBody } from '../catalog/builders'
 import { api, countRows, givenCreator, type TestContext } from '../helpers'
-import { createPaymentsContext, deliverToApp as deliverEvents, type PaymentsContext } from '../payments'
+import {
+  createPaymentsContext,
+  deliverToApp as deliverEvents,
+  type PaymentsContext,
+  revokeSubscriberByHand,
+  subscribeByCard,
+} from '../payments'
 
 let ctx: TestContext
 let fake: FakeStripe
@@ -19,19 +25,7 @@ type Events = Parameters<FakeStripe['deliver']>[0]
 
 const deliver = (events: Events, options = {}) => deliverEvents(payments, events, options)
 
-/** A buyer subscribes to a yearly tier by card; returns the Stripe subscription id and its events. */
-async function subscribed(
-  tier: Record<string, unknown> = {},
-): Promise<{ subscriptionId: string; events: Events; key: string }> {
-  const { key } = await givenCreator(ctx, { grace_days: 3 })
-  const offer = (
-    await api(ctx, 'POST', '/api/v1/offers', { key, body: tierBody({ status: 'live', ...tier }) })
-  ).body
-  const location = (await ctx.app.request(`/buy/${offer.id}?rail=card`)).headers.get('location') ?? ''
-  const events = fake.completeSession(location.split('/').pop() ?? '', { email: 'member@example.com' })
-  const subscriptionId = fake.objects<{ id: string }>('subscription')[0]?.id ?? ''
-  return { subscriptionId, events, key }
-}
+const subscribed = (tier: Record<string, unknown> = {}) => subscribeByCard(payments, tier)
 
 async function entitlement() {
   const rows = await ctx.sql.execute(
@@ -373,18 +367,7 @@ describe("a creator's revoke of a subscriber's access", () => {
   it('outlasts the subscription’s later events: a renewal read back from Stripe does not restore it', async () => {
     const { subscriptionId, events, key } = await subscribed()
     await deliver(events)
-    const { rows } = await ctx.sql.execute(
-      "select id, buyer_id from entitlements where source = 'subscription'",
-    )
-    const revoked = await api(
-      ctx,
-      'DELETE',
-      `/api/v1/members/${rows[0]?.buyer_id}/entitlements/${rows[0]?.id}`,
-      {
-        key,
-      },
-    )
-    expect(revoked.status).toBe(200)
+    expect(await revokeSubscriberByHand(ctx, key)).toBe(200)
     const before = await entitlement()
     ctx.clock.advance(365 * dayMs)
     // Every event of the renewal, each read back from Stripe (the subscription is active and renewed there).
