@@ -1,5 +1,4 @@
 /** Hono's typed context for quanzi: what middleware puts on `c.var`. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { creators } from './db/schema'
 import type { Actor } from './lib/audit'
 
@@ -13,5 +12,3 @@ export interface AppEnv {
     actor: Actor
   }
 }
-
-export type AppRouter = OpenAPIHono<AppEnv>

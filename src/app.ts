@@ -2,8 +2,7 @@
  * createApp(deps): the whole HTTP surface, shared by the Node and Worker entries.
  * Middleware, one error handler, the OpenAPI document, and each feature's routes.
  */
-import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -26,7 +25,8 @@ import { dashboardRoutes } from './dashboard/routes'
 import { databaseUnavailable } from './db/errors'
 import type { Deps } from './deps'
 import { groupRoutes } from './groups/routes'
-import { validationHook } from './lib/openapi'
+import { ApiRoutes, type RouteSpec } from './lib/api-route'
+import { openApiDocument } from './lib/openapi-document'
 import {
   malformedJson,
   notFound,
@@ -51,7 +51,7 @@ const securityHeaderValues = [
 ] as const
 
 export function createApp(deps: Deps) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  const app = new Hono<AppEnv>()
   const maxBody = deps.config.MAX_BODY_BYTES
 
   app.use('*', requestId({ headerName: 'x-request-id' }))
@@ -110,48 +110,35 @@ export function createApp(deps: Deps) {
     return c.json({ ok: true })
   })
 
-  app.route('/api/v1', adminRoutes(deps))
-  app.route('/api/v1', creatorRoutes(deps))
-  app.route('/api/v1', catalogRoutes(deps))
-  app.route('/api/v1', postRoutes(deps))
-  app.route('/api/v1', memberRoutes(deps))
-  app.route('/api/v1', dashboardRoutes(deps))
-  app.route('/api/v1', accessRoutes(deps))
-  app.route('/api/v1', bookingRoutes(deps))
-  app.route('/', groupRoutes(deps))
-  app.route('/', signInRoutes(deps))
-  app.route('/', libraryRoutes(deps))
-  app.route('/', dashboardPages(deps))
-  app.route('/', editorPages(deps))
-  app.route('/', insightPages(deps))
-  app.route('/', storefrontRoutes(deps))
-  app.route('/', checkoutRoutes(deps))
-  app.route('/', billingRoutes(deps))
+  // The JSON API's declarations, for /openapi.json; pages and webhooks are not part of it.
+  const documented: { prefix: string; spec: RouteSpec }[] = []
+  const mount = (prefix: '/' | '/api/v1', routes: ApiRoutes<AppEnv> | Hono<AppEnv>) => {
+    if (!(routes instanceof ApiRoutes)) return app.route(prefix, routes)
+    for (const spec of routes.specs) documented.push({ prefix: prefix === '/' ? '' : prefix, spec })
+    return app.route(prefix, routes.app)
+  }
+  mount('/api/v1', adminRoutes(deps))
+  mount('/api/v1', creatorRoutes(deps))
+  mount('/api/v1', catalogRoutes(deps))
+  mount('/api/v1', postRoutes(deps))
+  mount('/api/v1', memberRoutes(deps))
+  mount('/api/v1', dashboardRoutes(deps))
+  mount('/api/v1', accessRoutes(deps))
+  mount('/api/v1', bookingRoutes(deps))
+  mount('/', groupRoutes(deps))
+  mount('/', signInRoutes(deps))
+  mount('/', libraryRoutes(deps))
+  mount('/', dashboardPages(deps))
+  mount('/', editorPages(deps))
+  mount('/', insightPages(deps))
+  mount('/', storefrontRoutes(deps))
+  mount('/', checkoutRoutes(deps))
+  mount('/', billingRoutes(deps))
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: "A creator's API key (`qz_…`), from `npm run cli -- creators:create` or the admin API.",
-  })
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'qz_session',
-    description: 'A buyer’s session, from signing in by magic link at /login.',
-  })
-  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'The operator token, ADMIN_TOKEN.',
-  })
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'quanzi API',
-      version: '1',
-      description:
-        'Creators manage memberships, courses, consultations, groups and posts. Errors are application/problem+json (RFC 9457). Money is integer minor units with an ISO 4217 currency; times are ISO 8601 UTC.',
-    },
+  let document: object | undefined
+  app.get('/openapi.json', (c) => {
+    document ??= openApiDocument(documented, apiAbout)
+    return c.json(document)
   })
 
   app.notFound((c) => renderProblem(c, notFound('route', `${c.req.method} ${c.req.path}`)))
@@ -197,6 +184,29 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>
+
+const apiAbout = {
+  info: {
+    title: 'quanzi API',
+    version: '1',
+    description:
+      'Creators manage memberships, courses, consultations, groups and posts. Errors are application/problem+json (RFC 9457). Money is integer minor units with an ISO 4217 currency; times are ISO 8601 UTC.',
+  },
+  securitySchemes: {
+    bearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      description: "A creator's API key (`qz_…`), from `npm run cli -- creators:create` or the admin API.",
+    },
+    sessionCookie: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'qz_session',
+      description: 'A buyer’s session, from signing in by magic link at /login.',
+    },
+    adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token, ADMIN_TOKEN.' },
+  },
+}
 
 /** Browsers get a readable page; API clients (and anything under /api) get application/problem+json. */
 function wantsHtml(c: Context<AppEnv>): boolean {

@@ -2,50 +2,63 @@
  * Every environment variable quanzi reads, parsed in one place. The README's configuration table mirrors
  * `configVariables` below; keep them together.
  */
-import { z } from 'zod'
+import * as z from './lib/zod'
 
 export type Runtime = 'node' | 'worker'
 /** The database a Worker build opens: src/worker.ts is D1's, src/worker-turso.ts Turso's. */
 export type WorkerDatabase = 'd1' | 'turso'
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional()
+const optionalString = z.optional(
+  z.pipe(
+    z.string().check(z.trim()),
+    z.transform((value) => (value === '' ? undefined : value)),
+  ),
+)
+
+const httpUrl = z.optional(z.url({ protocol: /^https?$/ }))
 
 const configSchema = z.object({
   /** Public base URL used in links (mails, Stripe redirects). Node defaults to http://localhost:PORT. */
-  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
+  PUBLIC_URL: z.pipe(optionalString, httpUrl),
+  PORT: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65_535)), 8787),
   /** Node: libSQL URL (`file:…`, `libsql://…`). Worker: use LIBSQL_URL or the D1 binding. */
   DATABASE_URL: optionalString,
   LIBSQL_URL: optionalString,
   LIBSQL_AUTH_TOKEN: optionalString,
   /** Bearer token for /api/v1/admin/*. Unset = admin routes answer 401. */
-  ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+  ADMIN_TOKEN: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.minLength(24, 'must be at least 24 characters'))),
+  ),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   /** Base URL of a Stripe-compatible server (tests, stripe-mock); default Stripe's own API. */
-  STRIPE_API_BASE: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  STRIPE_API_BASE: z.pipe(optionalString, httpUrl),
+  SESSION_SECRET: z.pipe(
+    optionalString,
+    z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  ),
   /** Resend API key. Unset on Node = mails stay in the local outbox (/dev/outbox). */
   MAIL_API_KEY: optionalString,
   /** Sender, `quanzi <hello@example.com>` or a bare address, on a domain verified with Resend. */
-  MAIL_FROM: optionalString.pipe(
-    z
-      .string()
-      .regex(
-        /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
-        'must be an address, optionally with a name: quanzi <hello@example.com>',
-      )
-      .optional(),
+  MAIL_FROM: z.pipe(
+    optionalString,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+            'must be an address, optionally with a name: quanzi <hello@example.com>',
+          ),
+        ),
+    ),
   ),
   /** Base URL of a Resend-compatible API (tests); default Resend's own. */
-  MAIL_API_BASE: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MAIL_API_BASE: z.pipe(optionalString, httpUrl),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   /** Largest accepted request body, in bytes. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 1_048_576),
 })
 
 export type Config = z.infer<typeof configSchema> & { runtime: Runtime }

@@ -2,15 +2,15 @@
  * The access explainer under /api/v1: why a member can or cannot use each of your offers now. A thin handler:
  * validate, call the verb scoped to the API key's creator. Authentication is applied by app.ts.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { errorResponses, jsonResponse } from '../lib/openapi'
 import { memberIdParam } from '../members/member-schemas'
 import { accessExplanationSchema } from './access-schemas'
 import { explainAccess } from './explain-access'
 
-const explainAccessRoute = createRoute({
+const explainAccessRoute = defineRoute({
   method: 'get',
   path: '/members/{id}/access',
   tags: ['members'],
@@ -25,7 +25,7 @@ const explainAccessRoute = createRoute({
 })
 
 export function accessRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(explainAccessRoute, async (c) =>
+  return apiRoutes<AppEnv>().openapi(explainAccessRoute, async (c) =>
     c.json(await explainAccess(deps, { creatorId: c.var.creator.id }, c.req.valid('param').id), 200),
   )
 }

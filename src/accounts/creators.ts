@@ -1,6 +1,5 @@
 /** Creators: the storefront owners. Verbs to create one (with its first API key), read and update settings. */
 
-import { z } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
 import type { CreatorRow } from '../app-env'
 import { uniqueViolation } from '../db/errors'
@@ -9,9 +8,10 @@ import type { Deps } from '../deps'
 import { type Actor, auditRow } from '../lib/audit'
 import { normaliseEmail } from '../lib/email'
 import { newId } from '../lib/ids'
-import { currencyCode, slugSchema, timeZoneSchema } from '../lib/openapi'
+import { currencyCode, documented, named, slugSchema, timeZoneSchema } from '../lib/openapi'
 import { conflict } from '../lib/problem'
 import { toIso } from '../lib/time'
+import * as z from '../lib/zod'
 import { generateApiKey } from './api-keys'
 
 /** Paths under /c/ that a creator slug may not take. */
@@ -30,25 +30,26 @@ const reservedSlugs = new Set([
 ])
 
 export const creatorSettingsSchema = z.object({
-  name: z.string().trim().min(1).max(120),
-  bio: z.string().max(5000).optional(),
-  default_currency: currencyCode.optional(),
-  locale: z.enum(locales).optional(),
-  time_zone: timeZoneSchema.optional(),
-  grace_days: z.number().int().min(0).max(30).optional(),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+  bio: z.optional(z.string().check(z.maxLength(5000))),
+  default_currency: z.optional(currencyCode),
+  locale: z.optional(z.enum(locales)),
+  time_zone: z.optional(timeZoneSchema),
+  grace_days: z.optional(z.int().check(z.minimum(0), z.maximum(30))),
 })
 
-export const createCreatorSchema = creatorSettingsSchema
-  .extend({
-    slug: slugSchema.refine((slug) => !reservedSlugs.has(slug), 'is reserved'),
-    email: z.email().max(254),
-  })
-  .openapi('CreateCreator')
+export const createCreatorSchema = named(
+  z.extend(creatorSettingsSchema, {
+    slug: slugSchema.check(z.refine((slug) => !reservedSlugs.has(slug), 'is reserved')),
+    email: z.email().check(z.maxLength(254)),
+  }),
+  'CreateCreator',
+)
 
-export const updateCreatorSchema = creatorSettingsSchema.partial().openapi('UpdateCreator')
+export const updateCreatorSchema = named(z.partial(creatorSettingsSchema), 'UpdateCreator')
 
-export const creatorSchema = z
-  .object({
+export const creatorSchema = named(
+  z.object({
     id: z.string(),
     slug: z.string(),
     name: z.string(),
@@ -57,11 +58,12 @@ export const creatorSchema = z
     default_currency: z.string(),
     locale: z.enum(locales),
     time_zone: z.string(),
-    grace_days: z.number().int(),
+    grace_days: z.int(),
     created_at: z.string(),
     updated_at: z.string(),
-  })
-  .openapi('Creator')
+  }),
+  'Creator',
+)
 
 export type CreatorJson = z.infer<typeof creatorSchema>
 
@@ -81,14 +83,15 @@ export function creatorJson(row: CreatorRow): CreatorJson {
   }
 }
 
-export const newApiKeySchema = z
-  .object({
+export const newApiKeySchema = named(
+  z.object({
     id: z.string(),
-    key: z.string().openapi({ description: 'The API key. Shown once; store it now.' }),
+    key: documented(z.string(), { description: 'The API key. Shown once; store it now.' }),
     prefix: z.string(),
     label: z.string(),
-  })
-  .openapi('NewApiKey')
+  }),
+  'NewApiKey',
+)
 
 /**
  * Creates a creator and its first API key in one batch (with the audit row). A taken slug is a 409 and

@@ -2,10 +2,11 @@
  * Routes for creators: the operator creates them; a creator reads and edits its own settings.
  * Authentication is applied by app.ts for all of /api/v1 (admin token or API key); handlers read c.var.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { errorResponses, jsonBody, jsonResponse, named } from '../lib/openapi'
+import * as z from '../lib/zod'
 import {
   createCreator,
   createCreatorSchema,
@@ -19,7 +20,7 @@ import {
 const bearer = [{ bearerAuth: [] }]
 const admin = [{ adminToken: [] }]
 
-const createCreatorRoute = createRoute({
+const createCreatorRoute = defineRoute({
   method: 'post',
   path: '/admin/creators',
   tags: ['admin'],
@@ -28,14 +29,14 @@ const createCreatorRoute = createRoute({
   request: { body: jsonBody(createCreatorSchema) },
   responses: {
     201: jsonResponse(
-      z.object({ creator: creatorSchema, api_key: newApiKeySchema }).openapi('CreatedCreator'),
+      named(z.object({ creator: creatorSchema, api_key: newApiKeySchema }), 'CreatedCreator'),
       'The creator, and its API key (shown once)',
     ),
     ...errorResponses(400, 401, 409, 413, 415, 422),
   },
 })
 
-const readCreatorRoute = createRoute({
+const readCreatorRoute = defineRoute({
   method: 'get',
   path: '/creator',
   tags: ['creator'],
@@ -44,7 +45,7 @@ const readCreatorRoute = createRoute({
   responses: { 200: jsonResponse(creatorSchema, 'The creator'), ...errorResponses(401) },
 })
 
-const updateCreatorRoute = createRoute({
+const updateCreatorRoute = defineRoute({
   method: 'patch',
   path: '/creator',
   tags: ['creator'],
@@ -58,14 +59,14 @@ const updateCreatorRoute = createRoute({
 })
 
 export function adminRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(createCreatorRoute, async (c) => {
+  return apiRoutes<AppEnv>().openapi(createCreatorRoute, async (c) => {
     const result = await createCreator(deps, c.req.valid('json'), c.var.actor)
     return c.json({ creator: result.creator, api_key: result.apiKey }, 201)
   })
 }
 
 export function creatorRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(readCreatorRoute, (c) => c.json(creatorJson(c.var.creator), 200))
     .openapi(updateCreatorRoute, async (c) =>
       c.json(await updateCreator(deps, c.var.creator, c.req.valid('json'), c.var.actor), 200),

@@ -4,10 +4,10 @@
  * also needs the session's CSRF token.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
+import * as z from '../lib/zod'
 import { dispatchAfterResponse } from '../mail/outbox'
 import { messagesFor } from '../web/i18n'
 import { Layout } from '../web/layout'
@@ -16,7 +16,7 @@ import { requireCsrf } from './csrf'
 import { clearSessionCookie, revokeSession, sessionFrom, setSessionCookie } from './sessions'
 import { type Role, requestSignIn, safeNext, verifySignIn } from './sign-in'
 
-const emailSchema = z.string().trim().max(320).pipe(z.email())
+const emailSchema = z.pipe(z.string().check(z.trim(), z.maxLength(320)), z.email())
 
 /** The client's address as the edge reports it; one bucket for callers without one (local runs, tests). */
 function clientIp(header: (name: string) => string | undefined): string {

@@ -1,50 +1,59 @@
 /** The bookings API's shapes, validated by zod and documented by OpenAPI from the same schemas. */
-import { z } from '@hono/zod-openapi'
-import { isoDateTime, listQuery } from '../lib/openapi'
+import { documented, isoDateTime, listQuery, named } from '../lib/openapi'
+import * as z from '../lib/zod'
 
 export const slotIdParam = z.object({
-  slot_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'slot_id', in: 'path' }, example: 'slt_01m84d7bvcq981y6dza0ec' }),
+  slot_id: documented(z.string().check(z.maxLength(64)), { example: 'slt_01m84d7bvcq981y6dza0ec' }),
 })
 
-export const listBookingsQuery = listQuery.extend({
-  from: isoDateTime.optional().openapi({ description: 'Bookings not yet over at this time; default now.' }),
-  cursor: z.string().max(100).optional().openapi({ description: '`next_cursor` from the previous page' }),
+export const listBookingsQuery = z.extend(listQuery, {
+  from: z.optional(
+    documented(isoDateTime, { description: 'Bookings not yet over at this time; default now.' }),
+  ),
+  cursor: z.optional(
+    documented(z.string().check(z.maxLength(100)), { description: '`next_cursor` from the previous page' }),
+  ),
 })
 export type ListBookingsQuery = z.infer<typeof listBookingsQuery>
 
-export const bookingSchema = z
-  .object({
+export const bookingSchema = named(
+  z.object({
     slot_id: z.string(),
     offer_id: z.string(),
     offer_title: z.string(),
     starts_at: z.string(),
     ends_at: z.string(),
     meeting_details: z.string(),
-    order_id: z.string().nullable(),
-    order_status: z.string().nullable(),
-    buyer: z.object({ id: z.string(), email: z.string(), name: z.string() }).nullable(),
-  })
-  .openapi('Booking')
+    order_id: z.nullable(z.string()),
+    order_status: z.nullable(z.string()),
+    buyer: z.nullable(z.object({ id: z.string(), email: z.string(), name: z.string() })),
+  }),
+  'Booking',
+)
 export type BookingJson = z.infer<typeof bookingSchema>
 
-export const bookingPageSchema = z
-  .object({ data: z.array(bookingSchema), next_cursor: z.string().nullable() })
-  .openapi('BookingPage')
+export const bookingPageSchema = named(
+  z.object({ data: z.array(bookingSchema), next_cursor: z.nullable(z.string()) }),
+  'BookingPage',
+)
 export type BookingPage = z.infer<typeof bookingPageSchema>
 
-export const cancelBookingInput = z
-  .object({ reason: z.string().max(1000).optional().openapi({ description: 'Kept in the audit log.' }) })
-  .openapi('CancelBookingInput')
+export const cancelBookingInput = named(
+  z.object({
+    reason: z.optional(
+      documented(z.string().check(z.maxLength(1000)), { description: 'Kept in the audit log.' }),
+    ),
+  }),
+  'CancelBookingInput',
+)
 export type CancelBookingInput = z.infer<typeof cancelBookingInput>
 
-export const cancelledBookingSchema = z
-  .object({
+export const cancelledBookingSchema = named(
+  z.object({
     slot_id: z.string(),
     order_id: z.string(),
     refund_id: z.string(),
     status: z.literal('free'),
-  })
-  .openapi('CancelledBooking')
+  }),
+  'CancelledBooking',
+)

@@ -1,8 +1,8 @@
 /** The bookings API under /api/v1 (creator API key, applied by app.ts): upcoming bookings, cancel one. */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, stripeResponses, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { errorResponses, jsonBody, jsonResponse, stripeResponses } from '../lib/openapi'
 import {
   bookingPageSchema,
   cancelBookingInput,
@@ -15,7 +15,7 @@ import { cancelBooking, listBookings } from './bookings'
 const security = [{ bearerAuth: [] }]
 
 const routes = {
-  list: createRoute({
+  list: defineRoute({
     method: 'get',
     path: '/bookings',
     tags: ['bookings'],
@@ -24,7 +24,7 @@ const routes = {
     request: { query: listBookingsQuery },
     responses: { 200: jsonResponse(bookingPageSchema, 'A page of bookings'), ...errorResponses(401, 422) },
   }),
-  cancel: createRoute({
+  cancel: defineRoute({
     method: 'post',
     path: '/bookings/{slot_id}/cancel',
     tags: ['bookings'],
@@ -40,7 +40,7 @@ const routes = {
 }
 
 export function bookingRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(routes.list, async (c) =>
       c.json(await listBookings(deps, { creatorId: c.var.creator.id }, c.req.valid('query')), 200),
     )

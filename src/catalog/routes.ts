@@ -3,10 +3,10 @@
  * validate (zod, via the route definitions that also produce /openapi.json), call one verb scoped to the API
  * key's creator, shape the answer. Authentication is applied by app.ts.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute, type RouteSpec } from '../lib/api-route'
+import { errorResponses, jsonBody, jsonResponse } from '../lib/openapi'
 import { addLesson, getLesson, listLessons, removeLesson, reorderLessons, updateLesson } from './lessons'
 import {
   createOfferSchema,
@@ -35,8 +35,7 @@ const lessonId = idParam('Lesson id', 'les_01m84d7bvcq981y6dza0ec')
 const slotId = idParam('Slot id', 'slt_01m84d7bvcq981y6dza0ec')
 const writeErrors = errorResponses(400, 401, 404, 409, 413, 415, 422)
 
-const route = <const R extends Parameters<typeof createRoute>[0]>(config: R) =>
-  createRoute({ security, ...config })
+const route = <const R extends RouteSpec>(config: R) => defineRoute({ security, ...config })
 
 const routes = {
   createOffer: route({
@@ -174,7 +173,7 @@ const routes = {
 
 export function catalogRoutes(deps: Deps) {
   const scope = (creator: { id: string }) => ({ creatorId: creator.id })
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(routes.createOffer, async (c) =>
       c.json(await createOffer(deps, scope(c.var.creator), c.req.valid('json'), c.var.actor), 201),
     )

@@ -3,24 +3,20 @@
  * `GET /checkout/success?session_id=…` is where Stripe returns the buyer.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { validationProblem } from '../lib/openapi'
+import * as z from '../lib/zod'
 import { pageLocale } from '../web/locale'
 import { confirmCheckout } from './confirm-checkout'
 import { startCheckout } from './start-checkout'
 import { SuccessPage } from './success-page'
 
 const buyQuery = z.object({
-  rail: z.enum(['card', 'wallet']).default('card'),
-  price: z.string().max(64).optional(),
-  slot: z.string().max(64).optional(),
-  ref: z
-    .string()
-    .max(40)
-    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
-    .optional(),
+  rail: z._default(z.enum(['card', 'wallet']), 'card'),
+  price: z.optional(z.string().check(z.maxLength(64))),
+  slot: z.optional(z.string().check(z.maxLength(64))),
+  ref: z.optional(z.string().check(z.maxLength(40), z.regex(/^[\w-]+$/, 'letters, digits, _ and - only'))),
 })
 
 export function checkoutRoutes(deps: Deps) {

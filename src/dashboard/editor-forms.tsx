@@ -7,13 +7,13 @@
  * path from the shared zod schemas or a verb maps onto a form field with at most a small rename.
  */
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import type { OfferJson } from '../catalog/offer-schemas'
 import { getOffer } from '../catalog/offers'
 import type { Deps } from '../deps'
 import type { Actor } from '../lib/audit'
 import { currencyExponents, isCurrency } from '../lib/money'
 import { notFound, Problem } from '../lib/problem'
+import type * as z from '../lib/zod'
 import { type EditorMessages, refusalText } from './editor-messages'
 import { type CreatorPage, creatorForm, creatorPage, signInPath } from './shell'
 
@@ -126,7 +126,7 @@ export function readWholeNumbers(
 
 /** Zod issues as field errors; fields that already have an error (from parsing the form) keep only theirs. */
 export function schemaErrors(
-  error: z.ZodError,
+  error: z.core.$ZodError,
   fieldOf: (path: string) => string,
   errors: FieldErrors,
   m: EditorMessages,

@@ -3,10 +3,10 @@
  * handlers: validate, call one verb scoped to the API key's creator (and its time zone), shape the answer.
  * Authentication is applied by app.ts.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv, CreatorRow } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute, type RouteSpec } from '../lib/api-route'
+import { errorResponses, jsonResponse } from '../lib/openapi'
 import { csvResponse } from './csv-export'
 import {
   auditLogQuery,
@@ -26,8 +26,7 @@ import { readRevenue } from './read-revenue'
 
 const security = [{ bearerAuth: [] }]
 
-const route = <const R extends Parameters<typeof createRoute>[0]>(config: R) =>
-  createRoute({ security, ...config })
+const route = <const R extends RouteSpec>(config: R) => defineRoute({ security, ...config })
 
 const exportRoute = <const K extends ExportKind>(kind: K, summary: string) =>
   route({
@@ -78,7 +77,7 @@ const routes = {
 
 export function dashboardRoutes(deps: Deps) {
   const scope = (creator: CreatorRow) => ({ creatorId: creator.id, timeZone: creator.timeZone })
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(routes.revenue, async (c) =>
       c.json(await readRevenue(deps, scope(c.var.creator), c.req.valid('query')), 200),
     )

@@ -1,37 +1,40 @@
 /** The groups API's shapes, validated by zod and documented by OpenAPI from the same schemas. */
-import { z } from '@hono/zod-openapi'
 import { groupMemberStatuses, groupPlatforms } from '../db/schema'
+import { documented, named } from '../lib/openapi'
+import * as z from '../lib/zod'
 
-const pathId = (name: string, description: string, example: string) =>
-  z
-    .string()
-    .max(64)
-    .openapi({ param: { name, in: 'path' }, example, description })
+const pathId = (description: string, example: string) =>
+  documented(z.string().check(z.maxLength(64)), { example, description })
 
 export const groupOfferParam = z.object({
-  offer_id: pathId('offer_id', 'The group offer', 'off_01m84d7bvcq981y6dza0ec'),
+  offer_id: pathId('The group offer', 'off_01m84d7bvcq981y6dza0ec'),
 })
 
-export const groupIdParam = z.object({ id: pathId('id', 'The group offer', 'off_01m84d7bvcq981y6dza0ec') })
+export const groupIdParam = z.object({ id: pathId('The group offer', 'off_01m84d7bvcq981y6dza0ec') })
 
 export const groupMemberParams = z.object({
-  id: pathId('id', 'The group offer', 'off_01m84d7bvcq981y6dza0ec'),
-  buyer_id: pathId('buyer_id', 'The member (buyer)', 'buy_01m84d7bvcq981y6dza0ec'),
+  id: pathId('The group offer', 'off_01m84d7bvcq981y6dza0ec'),
+  buyer_id: pathId('The member (buyer)', 'buy_01m84d7bvcq981y6dza0ec'),
 })
 
-export const inviteSchema = z
-  .object({
+export const inviteSchema = named(
+  z.object({
     offer_id: z.string(),
     title: z.string(),
     platform: z.enum(groupPlatforms),
-    invite_url: z.string().nullable(),
-    qr_image_url: z.string().nullable(),
-    instructions: z.string().openapi({ description: 'Markdown, unescaped: escape it before showing it.' }),
-    rotated_at: z.string().nullable().openapi({
-      description: 'When the invite link or QR code last changed (WeChat group codes expire after 7 days).',
+    invite_url: z.nullable(z.string()),
+    qr_image_url: z.nullable(z.string()),
+    instructions: documented(z.string(), {
+      description: 'Markdown, unescaped: escape it before showing it.',
     }),
-  })
-  .openapi('GroupInvite')
+    rotated_at: z.nullable(
+      documented(z.string(), {
+        description: 'When the invite link or QR code last changed (WeChat group codes expire after 7 days).',
+      }),
+    ),
+  }),
+  'GroupInvite',
+)
 export type InviteJson = z.infer<typeof inviteSchema>
 
 const memberStatusDescription =
@@ -40,40 +43,43 @@ const memberStatusDescription =
   'the chat, then mark them removed. `removed`: you removed them.'
 
 export const listGroupMembersQuery = z.object({
-  status: z.enum(groupMemberStatuses).optional().openapi({ description: memberStatusDescription }),
+  status: z.optional(documented(z.enum(groupMemberStatuses), { description: memberStatusDescription })),
 })
 export type ListGroupMembersQuery = z.infer<typeof listGroupMembersQuery>
 
-export const groupMemberSchema = z
-  .object({
+export const groupMemberSchema = named(
+  z.object({
     buyer_id: z.string(),
     email: z.string(),
     name: z.string(),
-    status: z.enum(groupMemberStatuses).openapi({ description: memberStatusDescription }),
-    recorded_status: z.enum(groupMemberStatuses).openapi({
+    status: documented(z.enum(groupMemberStatuses), { description: memberStatusDescription }),
+    recorded_status: documented(z.enum(groupMemberStatuses), {
       description: 'The status as stored; `status` adds what the access rules say now.',
     }),
-    has_access: z
-      .boolean()
-      .openapi({ description: 'Entitled to the group now, directly or through a tier.' }),
-    access_reason: z
-      .enum(['no_entitlement', 'lapsed', 'revoked', 'expired'])
-      .nullable()
-      .openapi({ description: 'Why not, when `has_access` is false.' }),
+    has_access: documented(z.boolean(), {
+      description: 'Entitled to the group now, directly or through a tier.',
+    }),
+    access_reason: z.nullable(
+      documented(z.enum(['no_entitlement', 'lapsed', 'revoked', 'expired']), {
+        description: 'Why not, when `has_access` is false.',
+      }),
+    ),
     first_revealed_at: z.string(),
-    removed_at: z.string().nullable(),
-  })
-  .openapi('GroupMember')
+    removed_at: z.nullable(z.string()),
+  }),
+  'GroupMember',
+)
 export type GroupMemberJson = z.infer<typeof groupMemberSchema>
 
-export const groupMemberListSchema = z
-  .object({
+export const groupMemberListSchema = named(
+  z.object({
     offer_id: z.string(),
-    capacity: z.number().int().nullable().openapi({ description: 'Null = unlimited.' }),
-    seats_taken: z.number().int().openapi({
+    capacity: z.nullable(documented(z.int(), { description: 'Null = unlimited.' })),
+    seats_taken: documented(z.int(), {
       description: 'Recorded `member` rows, the count capacity is checked against (to-remove ones included).',
     }),
-    data: z.array(groupMemberSchema).openapi({ description: 'Newest first.' }),
-  })
-  .openapi('GroupMemberList')
+    data: documented(z.array(groupMemberSchema), { description: 'Newest first.' }),
+  }),
+  'GroupMemberList',
+)
 export type GroupMemberListJson = z.infer<typeof groupMemberListSchema>

@@ -3,12 +3,12 @@
  * member list (API key, applied by app.ts). Thin handlers: read the session or the key's creator, call one
  * verb, shape the answer. Mounted at `/`, so paths are written in full.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { sessionFrom } from '../accounts/sessions'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { errorResponses, jsonResponse } from '../lib/openapi'
 import { notFound, Problem, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
 import { pageLocale } from '../web/locale'
@@ -29,7 +29,7 @@ import { type Refusal, revealGroup } from './reveal-group'
 const keySecurity = [{ bearerAuth: [] }]
 
 const routes = {
-  reveal: createRoute({
+  reveal: defineRoute({
     method: 'get',
     path: '/api/v1/me/groups/{offer_id}',
     tags: ['me'],
@@ -45,7 +45,7 @@ const routes = {
       ...errorResponses(401, 402, 404),
     },
   }),
-  listMembers: createRoute({
+  listMembers: defineRoute({
     method: 'get',
     path: '/api/v1/offers/{id}/group/members',
     tags: ['groups'],
@@ -57,7 +57,7 @@ const routes = {
       ...errorResponses(401, 404, 422),
     },
   }),
-  markRemoved: createRoute({
+  markRemoved: defineRoute({
     method: 'post',
     path: '/api/v1/offers/{id}/group/members/{buyer_id}/removed',
     tags: ['groups'],
@@ -91,7 +91,7 @@ function noStore(c: Context<AppEnv>): void {
 
 export function groupRoutes(deps: Deps) {
   const scope = (creator: { id: string }) => ({ creatorId: creator.id })
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  const api = apiRoutes<AppEnv>()
     .openapi(routes.reveal, async (c) => {
       const offerId = c.req.valid('param').offer_id
       const session = await sessionFrom(c)
@@ -135,30 +135,32 @@ export function groupRoutes(deps: Deps) {
         200,
       )
     })
-    .get('/me/groups/:offerId', async (c) => {
-      const offerId = c.req.param('offerId')
-      if (!offerIdPattern.test(offerId)) throw notFound('group', offerId.slice(0, 64))
-      const session = await sessionFrom(c)
-      const outcome = await revealGroup(deps, { sessionHash: session?.hash ?? null, offerId })
-      noStore(c)
-      if (outcome.status === 'signed_out') return c.redirect(`/login?next=/me/groups/${offerId}`, 303)
-      // The page speaks the visitor's language (web/locale.ts); the creator's is the default.
-      const offer = {
-        ...outcome.offer,
-        creator: { ...outcome.offer.creator, locale: pageLocale(c, outcome.offer.creator.locale) },
-      }
-      if (outcome.status === 'refused')
-        return c.html(
-          <RefusedPage
-            offer={offer}
-            decision={outcome.decision}
-            email={outcome.email}
-            buyOffers={outcome.buyOffers}
-          />,
-          402,
-        )
-      return c.html(<InvitePage offer={offer} invite={outcome.invite} />)
-    })
+  // The buyer's page: not part of the JSON API, so not in /openapi.json.
+  api.app.get('/me/groups/:offerId', async (c) => {
+    const offerId = c.req.param('offerId')
+    if (!offerIdPattern.test(offerId)) throw notFound('group', offerId.slice(0, 64))
+    const session = await sessionFrom(c)
+    const outcome = await revealGroup(deps, { sessionHash: session?.hash ?? null, offerId })
+    noStore(c)
+    if (outcome.status === 'signed_out') return c.redirect(`/login?next=/me/groups/${offerId}`, 303)
+    // The page speaks the visitor's language (web/locale.ts); the creator's is the default.
+    const offer = {
+      ...outcome.offer,
+      creator: { ...outcome.offer.creator, locale: pageLocale(c, outcome.offer.creator.locale) },
+    }
+    if (outcome.status === 'refused')
+      return c.html(
+        <RefusedPage
+          offer={offer}
+          decision={outcome.decision}
+          email={outcome.email}
+          buyOffers={outcome.buyOffers}
+        />,
+        402,
+      )
+    return c.html(<InvitePage offer={offer} invite={outcome.invite} />)
+  })
+  return api
 }
 
 export type GroupRoutes = ReturnType<typeof groupRoutes>

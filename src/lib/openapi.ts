@@ -2,20 +2,38 @@
  * Shared OpenAPI pieces: the problem schema, error responses, JSON bodies and cursor pagination, so every
  * route documents its errors the same way.
  */
-import { z } from '@hono/zod-openapi'
 import { currencies, maxAmount } from './money'
 import { validationFailed } from './problem'
+import * as z from './zod'
 
-export const problemSchema = z
-  .object({
-    type: z.string().openapi({ example: '/problems/not-found' }),
-    title: z.string().openapi({ example: 'Not found' }),
-    status: z.number().int().openapi({ example: 404 }),
-    detail: z.string().openapi({ example: 'No offer off_0kxq3v9t2a7bcd8e9fgh exists.' }),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem')
+/**
+ * Names a schema: the OpenAPI document lists it once under `components.schemas` and refers to it by `$ref`.
+ * A named schema is final: refining or extending it would inherit the name (and the document generator refuses
+ * two different schemas under one name), so derive from the unnamed shape instead.
+ */
+export function named<T extends z.ZodMiniType>(schema: T, id: string): T {
+  return schema.with(z.meta({ id }))
+}
+
+/** Documentation for one schema or field: a description and/or an example, shown in /openapi.json. */
+export function documented<T extends z.ZodMiniType>(
+  schema: T,
+  meta: { description?: string; example?: unknown },
+): T {
+  return schema.with(z.meta(meta))
+}
+
+export const problemSchema = named(
+  z.object({
+    type: documented(z.string(), { example: '/problems/not-found' }),
+    title: documented(z.string(), { example: 'Not found' }),
+    status: documented(z.int(), { example: 404 }),
+    detail: documented(z.string(), { example: 'No offer off_0kxq3v9t2a7bcd8e9fgh exists.' }),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+  'Problem',
+)
 
 const errorDescriptions = {
   400: 'Malformed request (e.g. invalid JSON)',
@@ -53,35 +71,33 @@ export function stripeResponses(whenRefused: string) {
 }
 
 /** A required JSON request body. `required: true` makes a non-JSON body a 415 instead of being skipped. */
-export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+export function jsonBody<T extends z.ZodMiniType>(schema: T, description?: string) {
   return {
-    required: true,
+    required: true as const,
     description,
     content: { 'application/json': { schema } },
   }
 }
 
-export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+export function jsonResponse<T extends z.ZodMiniType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } }
 }
 
 /** Zod issues as one 422 problem listing each field; the one mapping for routes, pages and the CLI. */
-export function validationProblem(error: z.ZodError) {
+export function validationProblem(error: z.core.$ZodError) {
   return validationFailed(
     error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
   )
 }
 
-/** The validation hook for every route. */
-export function validationHook(result: { success: boolean; error?: unknown }): void {
-  if (!result.success) throw validationProblem(result.error as z.ZodError)
-}
-
+// The integer message as a check of a number, so that a value of another type keeps zod's own "expected number".
 export const moneyAmount = z
   .number()
-  .int('must be an integer number of minor units (e.g. 20000 for ¥200.00)')
-  .min(0, 'must not be negative')
-  .max(maxAmount, `must be at most ${maxAmount}`)
+  .check(
+    z.int('must be an integer number of minor units (e.g. 20000 for ¥200.00)'),
+    z.minimum(0, 'must not be negative'),
+    z.maximum(maxAmount, `must be at most ${maxAmount}`),
+  )
 
 export const currencyCode = z.enum(currencies, {
   error: `must be one of ${currencies.join(', ')}`,
@@ -89,31 +105,38 @@ export const currencyCode = z.enum(currencies, {
 
 export const slugSchema = z
   .string()
-  .min(2)
-  .max(64)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens')
+  .check(
+    z.minLength(2),
+    z.maxLength(64),
+    z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens'),
+  )
 
 export const isoDateTime = z.iso.datetime({ offset: true })
 
+/** `?limit=` and `?cursor=` of every list; a list adds its own filters with `z.extend(listQuery, {…})`. */
 export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  cursor: z.string().max(64).optional().openapi({ description: '`next_cursor` from the previous page' }),
+  limit: documented(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20), {
+    example: 20,
+  }),
+  cursor: z.optional(
+    documented(z.string().check(z.maxLength(64)), { description: '`next_cursor` from the previous page' }),
+  ),
 })
 
 /** A page of items; `next_cursor` is null on the last page. */
-export function pageSchema<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name)
+export function pageSchema<T extends z.ZodMiniType>(item: T, name: string) {
+  return named(z.object({ data: z.array(item), next_cursor: z.nullable(z.string()) }), name)
 }
 
 /** An IANA time zone name that this runtime's Intl knows, e.g. Asia/Shanghai. */
-export const timeZoneSchema = z
-  .string()
-  .max(64)
-  .refine((value) => {
+export const timeZoneSchema = z.string().check(
+  z.maxLength(64),
+  z.refine((value) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: value })
       return true
     } catch {
       return false
     }
-  }, 'must be an IANA time zone such as Asia/Shanghai')
+  }, 'must be an IANA time zone such as Asia/Shanghai'),
+)

@@ -6,7 +6,6 @@
  *   course outline, a lesson, completing a lesson. A refusal is a 402 problem with `reason` and `buy`.
  * Every read is one round trip (content, viewer and access in one batch); forms carry the session's CSRF token.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Decision } from '../access/access-rules'
 import { csrfToken, requireCsrf } from '../accounts/csrf'
@@ -14,9 +13,11 @@ import { sessionFrom } from '../accounts/sessions'
 import type { AppEnv } from '../app-env'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
-import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { documented, errorResponses, jsonResponse, named } from '../lib/openapi'
 import { paymentRequired, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
+import * as z from '../lib/zod'
 import { pageLocale } from '../web/locale'
 import { completeLesson, readCourse, readPost } from './content'
 import { changeOwnTier, NoBuyerSession, openBillingPortal, readLibrary } from './library'
@@ -46,19 +47,19 @@ const libraryItemSchema = z.object({
   state: z.enum(['active', 'grace', 'lapsed', 'revoked', 'expired']),
   source: z.enum(['order', 'subscription', 'admin']),
   starts_at: z.string(),
-  ends_at: z.string().nullable(),
-  subscription: z
-    .object({
+  ends_at: z.nullable(z.string()),
+  subscription: z.nullable(
+    z.object({
       status: z.string(),
       cancel_at_period_end: z.boolean(),
-      pending_offer_id: z.string().nullable(),
-    })
-    .nullable(),
+      pending_offer_id: z.nullable(z.string()),
+    }),
+  ),
   open_url: z.string(),
-  renew_url: z.string().nullable(),
+  renew_url: z.nullable(z.string()),
 })
-const librarySchema = z
-  .object({
+const librarySchema = named(
+  z.object({
     email: z.string(),
     items: z.array(libraryItemSchema),
     bookings: z.array(
@@ -73,45 +74,46 @@ const librarySchema = z
       }),
     ),
     can_manage_billing: z.boolean(),
-  })
-  .openapi('Library')
+  }),
+  'Library',
+)
 
-const postSchema = z
-  .object({ id: z.string(), slug: z.string(), title: z.string(), excerpt: z.string(), body: z.string() })
-  .openapi('MemberPost')
+const postSchema = named(
+  z.object({ id: z.string(), slug: z.string(), title: z.string(), excerpt: z.string(), body: z.string() }),
+  'MemberPost',
+)
 const lessonStateSchema = z.object({
   id: z.string(),
-  position: z.number().int(),
+  position: z.int(),
   title: z.string(),
   free_preview: z.boolean(),
   open: z.boolean(),
-  opens_at: z.string().nullable(),
+  opens_at: z.nullable(z.string()),
   completed: z.boolean(),
 })
-const courseSchema = z
-  .object({ id: z.string(), title: z.string(), access: z.boolean(), lessons: z.array(lessonStateSchema) })
-  .openapi('MemberCourse')
-const lessonSchema = z
-  .object({
+const courseSchema = named(
+  z.object({ id: z.string(), title: z.string(), access: z.boolean(), lessons: z.array(lessonStateSchema) }),
+  'MemberCourse',
+)
+const lessonSchema = named(
+  z.object({
     id: z.string(),
     course_id: z.string(),
     title: z.string(),
     body: z.string(),
     completed: z.boolean(),
-  })
-  .openapi('MemberLesson')
+  }),
+  'MemberLesson',
+)
 
-const idParam = (name: string, example: string) =>
-  z
-    .string()
-    .max(64)
-    .openapi({ param: { name, in: 'path' }, example })
-const courseParams = z.object({ course_id: idParam('course_id', 'off_01m84d7bvcq981y6dza0ec') })
-const lessonParams = courseParams.extend({ lesson_id: idParam('lesson_id', 'les_01m84d7bvcq981y6dza0ec') })
+/** A path parameter: an id, documented with an example. */
+const idParam = (example: string) => documented(z.string().check(z.maxLength(64)), { example })
+const courseParams = z.object({ course_id: idParam('off_01m84d7bvcq981y6dza0ec') })
+const lessonParams = z.extend(courseParams, { lesson_id: idParam('les_01m84d7bvcq981y6dza0ec') })
 const security = [{ sessionCookie: [] }]
 
 const api = {
-  library: createRoute({
+  library: defineRoute({
     method: 'get',
     path: '/api/v1/me',
     tags: ['me'],
@@ -119,16 +121,16 @@ const api = {
     summary: 'The signed-in buyer’s library: everything they hold or held, and their consultations',
     responses: { 200: jsonResponse(librarySchema, 'The library'), ...errorResponses(401) },
   }),
-  post: createRoute({
+  post: defineRoute({
     method: 'get',
     path: '/api/v1/me/posts/{post_id}',
     tags: ['me'],
     security,
     summary: 'A post with its body, if the buyer’s access allows it (402 with what would)',
-    request: { params: z.object({ post_id: idParam('post_id', 'pst_01m84d7bvcq981y6dza0ec') }) },
+    request: { params: z.object({ post_id: idParam('pst_01m84d7bvcq981y6dza0ec') }) },
     responses: { 200: jsonResponse(postSchema, 'The post'), ...errorResponses(401, 402, 404) },
   }),
-  course: createRoute({
+  course: defineRoute({
     method: 'get',
     path: '/api/v1/me/courses/{course_id}',
     tags: ['me'],
@@ -137,7 +139,7 @@ const api = {
     request: { params: courseParams },
     responses: { 200: jsonResponse(courseSchema, 'The course'), ...errorResponses(401, 404) },
   }),
-  lesson: createRoute({
+  lesson: defineRoute({
     method: 'get',
     path: '/api/v1/me/courses/{course_id}/lessons/{lesson_id}',
     tags: ['me'],
@@ -146,7 +148,7 @@ const api = {
     request: { params: lessonParams },
     responses: { 200: jsonResponse(lessonSchema, 'The lesson'), ...errorResponses(401, 402, 404) },
   }),
-  complete: createRoute({
+  complete: defineRoute({
     method: 'post',
     path: '/api/v1/me/courses/{course_id}/lessons/{lesson_id}/complete',
     tags: ['me'],
@@ -165,215 +167,208 @@ function localeOf(c: Context): Locale {
 }
 
 export function libraryRoutes(deps: Deps) {
-  return (
-    new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-      // ---- JSON ----
-      .openapi(api.library, async (c) => {
-        let library: Awaited<ReturnType<typeof readLibrary>>
-        try {
-          library = await readLibrary(deps, await sessionHash(c))
-        } catch (error) {
-          if (error instanceof NoBuyerSession)
-            throw unauthorized('Sign in as a buyer first.', 'Cookie realm="quanzi"')
-          throw error
-        }
-        return c.json(
-          {
-            email: library.viewer.email,
-            can_manage_billing: library.canManageBilling,
-            items: library.items.map((item) => ({
-              entitlement_id: item.entitlementId,
-              offer: item.offer,
-              creator: item.creator,
-              state: item.state,
-              source: item.source,
-              starts_at: toIso(item.startsAt) ?? '',
-              ends_at: toIso(item.endsAt),
-              subscription: item.subscription
-                ? {
-                    id: item.subscription.id,
-                    status: item.subscription.status,
-                    cancel_at_period_end: item.subscription.cancelAtPeriodEnd,
-                    pending_offer_id: item.subscription.pendingOfferId,
-                    moves: item.subscription.moves.map((move) => ({
-                      offer_id: move.offerId,
-                      title: move.title,
-                      when: move.when,
-                    })),
-                  }
-                : null,
-              open_url: item.openPath,
-              renew_url: item.renewPath,
-            })),
-            bookings: library.bookings.map((booking) => ({
-              slot_id: booking.slotId,
-              offer_title: booking.offerTitle,
-              creator_name: booking.creatorName,
-              starts_at: toIso(booking.startsAt) ?? '',
-              ends_at: toIso(booking.endsAt) ?? '',
-              time_zone: booking.timeZone,
-              meeting_details: booking.meetingDetails,
-            })),
-          },
-          200,
-        )
-      })
-      .openapi(api.post, async (c) => {
-        const read = await readPost(deps, await sessionHash(c), { postId: c.req.valid('param').post_id })
-        if (!read.decision.allowed) throw refused(read.decision, 'post')
-        const { post } = read
-        return c.json(
-          { id: post.id, slug: post.slug, title: post.title, excerpt: post.excerpt, body: post.body },
-          200,
-        )
-      })
-      .openapi(api.course, async (c) => {
-        const read = await readCourse(deps, await sessionHash(c), c.req.valid('param').course_id)
-        return c.json(
-          {
-            id: read.course.id,
-            title: read.course.title,
-            access: read.decision.allowed,
-            lessons: read.lessons.map((lesson) => ({
-              id: lesson.id,
-              position: lesson.position,
-              title: lesson.title,
-              free_preview: lesson.freePreview,
-              open: lesson.open,
-              opens_at: toIso(lesson.opensAt),
-              completed: lesson.completed,
-            })),
-          },
-          200,
-        )
-      })
-      .openapi(api.lesson, async (c) => {
-        const { course_id, lesson_id } = c.req.valid('param')
-        const read = await readCourse(deps, await sessionHash(c), course_id, lesson_id)
-        const lesson = read.lesson
-        if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
-        if (!lesson.decision.allowed) throw refused(lesson.decision, 'lesson')
-        const completed = read.lessons.find((row) => row.id === lesson_id)?.completed ?? false
-        return c.json(
-          { id: lesson.row.id, course_id, title: lesson.row.title, body: lesson.row.body, completed },
-          200,
-        )
-      })
-      .openapi(api.complete, async (c) => {
-        const { course_id, lesson_id } = c.req.valid('param')
-        const done = await completeLesson(deps, await sessionHash(c), course_id, lesson_id)
-        const lesson = done.lesson
-        if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
-        if (done.viewer?.role !== 'buyer')
+  // ---- JSON ----
+  const routes = apiRoutes<AppEnv>()
+    .openapi(api.library, async (c) => {
+      let library: Awaited<ReturnType<typeof readLibrary>>
+      try {
+        library = await readLibrary(deps, await sessionHash(c))
+      } catch (error) {
+        if (error instanceof NoBuyerSession)
           throw unauthorized('Sign in as a buyer first.', 'Cookie realm="quanzi"')
-        if (!lesson.decision.allowed) throw refused(lesson.decision, 'lesson')
-        return c.json(
-          { id: lesson.row.id, course_id, title: lesson.row.title, body: lesson.row.body, completed: true },
-          200,
-        )
+        throw error
+      }
+      return c.json(
+        {
+          email: library.viewer.email,
+          can_manage_billing: library.canManageBilling,
+          items: library.items.map((item) => ({
+            entitlement_id: item.entitlementId,
+            offer: item.offer,
+            creator: item.creator,
+            state: item.state,
+            source: item.source,
+            starts_at: toIso(item.startsAt) ?? '',
+            ends_at: toIso(item.endsAt),
+            subscription: item.subscription
+              ? {
+                  id: item.subscription.id,
+                  status: item.subscription.status,
+                  cancel_at_period_end: item.subscription.cancelAtPeriodEnd,
+                  pending_offer_id: item.subscription.pendingOfferId,
+                  moves: item.subscription.moves.map((move) => ({
+                    offer_id: move.offerId,
+                    title: move.title,
+                    when: move.when,
+                  })),
+                }
+              : null,
+            open_url: item.openPath,
+            renew_url: item.renewPath,
+          })),
+          bookings: library.bookings.map((booking) => ({
+            slot_id: booking.slotId,
+            offer_title: booking.offerTitle,
+            creator_name: booking.creatorName,
+            starts_at: toIso(booking.startsAt) ?? '',
+            ends_at: toIso(booking.endsAt) ?? '',
+            time_zone: booking.timeZone,
+            meeting_details: booking.meetingDetails,
+          })),
+        },
+        200,
+      )
+    })
+    .openapi(api.post, async (c) => {
+      const read = await readPost(deps, await sessionHash(c), { postId: c.req.valid('param').post_id })
+      if (!read.decision.allowed) throw refused(read.decision, 'post')
+      const { post } = read
+      return c.json(
+        { id: post.id, slug: post.slug, title: post.title, excerpt: post.excerpt, body: post.body },
+        200,
+      )
+    })
+    .openapi(api.course, async (c) => {
+      const read = await readCourse(deps, await sessionHash(c), c.req.valid('param').course_id)
+      return c.json(
+        {
+          id: read.course.id,
+          title: read.course.title,
+          access: read.decision.allowed,
+          lessons: read.lessons.map((lesson) => ({
+            id: lesson.id,
+            position: lesson.position,
+            title: lesson.title,
+            free_preview: lesson.freePreview,
+            open: lesson.open,
+            opens_at: toIso(lesson.opensAt),
+            completed: lesson.completed,
+          })),
+        },
+        200,
+      )
+    })
+    .openapi(api.lesson, async (c) => {
+      const { course_id, lesson_id } = c.req.valid('param')
+      const read = await readCourse(deps, await sessionHash(c), course_id, lesson_id)
+      const lesson = read.lesson
+      if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
+      if (!lesson.decision.allowed) throw refused(lesson.decision, 'lesson')
+      const completed = read.lessons.find((row) => row.id === lesson_id)?.completed ?? false
+      return c.json(
+        { id: lesson.row.id, course_id, title: lesson.row.title, body: lesson.row.body, completed },
+        200,
+      )
+    })
+    .openapi(api.complete, async (c) => {
+      const { course_id, lesson_id } = c.req.valid('param')
+      const done = await completeLesson(deps, await sessionHash(c), course_id, lesson_id)
+      const lesson = done.lesson
+      if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
+      if (done.viewer?.role !== 'buyer')
+        throw unauthorized('Sign in as a buyer first.', 'Cookie realm="quanzi"')
+      if (!lesson.decision.allowed) throw refused(lesson.decision, 'lesson')
+      return c.json(
+        { id: lesson.row.id, course_id, title: lesson.row.title, body: lesson.row.body, completed: true },
+        200,
+      )
+    })
+  // ---- Pages ----
+  routes.app
+    .get('/me', async (c) => {
+      const session = await sessionFrom(c)
+      if (!session) return c.redirect('/login?next=/me', 303)
+      let library: Awaited<ReturnType<typeof readLibrary>>
+      try {
+        library = await readLibrary(deps, session.hash)
+      } catch (error) {
+        if (error instanceof NoBuyerSession) return c.redirect('/login?next=/me', 303)
+        throw error
+      }
+      c.header('Cache-Control', 'private, no-store')
+      return c.html(
+        <LibraryPage
+          library={library}
+          locale={localeOf(c)}
+          csrf={await csrfToken(deps.config, session.value)}
+          changed={c.req.query('changed') === '1'}
+        />,
+      )
+    })
+    .post('/me/billing-portal', async (c) => {
+      const session = await sessionFrom(c)
+      if (!session) return c.redirect('/login?next=/me', 303)
+      await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
+      return c.redirect(await openBillingPortal(deps, session.hash), 303)
+    })
+    .post('/me/subscriptions/:id/tier', async (c) => {
+      const session = await sessionFrom(c)
+      if (!session) return c.redirect('/login?next=/me', 303)
+      const form = await c.req.parseBody()
+      await requireCsrf(deps.config, session.value, form.csrf)
+      await changeOwnTier(deps, session.hash, c.req.param('id'), String(form.offer_id ?? ''))
+      return c.redirect('/me?changed=1', 303)
+    })
+    .get('/c/:creator/posts/:post', async (c) => {
+      const read = await readPost(deps, await sessionHash(c), {
+        creatorSlug: c.req.param('creator'),
+        postSlug: c.req.param('post'),
       })
-      // ---- Pages ----
-      .get('/me', async (c) => {
-        const session = await sessionFrom(c)
-        if (!session) return c.redirect('/login?next=/me', 303)
-        let library: Awaited<ReturnType<typeof readLibrary>>
-        try {
-          library = await readLibrary(deps, session.hash)
-        } catch (error) {
-          if (error instanceof NoBuyerSession) return c.redirect('/login?next=/me', 303)
-          throw error
-        }
-        c.header('Cache-Control', 'private, no-store')
-        return c.html(
-          <LibraryPage
-            library={library}
-            locale={localeOf(c)}
-            csrf={await csrfToken(deps.config, session.value)}
-            changed={c.req.query('changed') === '1'}
-          />,
-        )
-      })
-      .post('/me/billing-portal', async (c) => {
-        const session = await sessionFrom(c)
-        if (!session) return c.redirect('/login?next=/me', 303)
-        await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
-        return c.redirect(await openBillingPortal(deps, session.hash), 303)
-      })
-      .post('/me/subscriptions/:id/tier', async (c) => {
-        const session = await sessionFrom(c)
-        if (!session) return c.redirect('/login?next=/me', 303)
-        const form = await c.req.parseBody()
-        await requireCsrf(deps.config, session.value, form.csrf)
-        await changeOwnTier(deps, session.hash, c.req.param('id'), String(form.offer_id ?? ''))
-        return c.redirect('/me?changed=1', 303)
-      })
-      .get('/c/:creator/posts/:post', async (c) => {
-        const read = await readPost(deps, await sessionHash(c), {
-          creatorSlug: c.req.param('creator'),
-          postSlug: c.req.param('post'),
-        })
-        c.header('Cache-Control', 'private, no-store')
-        return c.html(
-          <PostPage
-            title={read.post.title}
-            excerpt={read.post.excerpt}
-            body={read.decision.allowed ? read.post.body : null}
-            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
-            decision={read.decision}
-            offers={read.access.offers}
-            path={c.req.path}
-          />,
-          read.decision.allowed ? 200 : 402,
-        )
-      })
-      .get('/learn/:course', async (c) => {
-        const read = await readCourse(deps, await sessionHash(c), c.req.param('course'))
-        c.header('Cache-Control', 'private, no-store')
-        return c.html(
-          <CoursePage
-            course={{ id: read.course.id, title: read.course.title, description: read.course.description }}
-            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
-            lessons={read.lessons}
-            decision={read.decision}
-            offers={read.access.offers}
-          />,
-        )
-      })
-      .get('/learn/:course/:lesson', async (c) => {
-        const session = await sessionFrom(c)
-        const read = await readCourse(
-          deps,
-          session?.hash ?? null,
-          c.req.param('course'),
-          c.req.param('lesson'),
-        )
-        const lesson = read.lesson
-        if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
-        const index = read.lessons.findIndex((row) => row.id === lesson.row.id)
-        c.header('Cache-Control', 'private, no-store')
-        return c.html(
-          <LessonPage
-            course={read.course}
-            creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
-            lesson={lesson.row}
-            decision={lesson.decision}
-            completed={read.lessons[index]?.completed ?? false}
-            next={read.lessons[index + 1] ?? null}
-            offers={read.access.offers}
-            csrf={
-              session && read.viewer?.role === 'buyer' ? await csrfToken(deps.config, session.value) : null
-            }
-          />,
-          lesson.decision.allowed ? 200 : 402,
-        )
-      })
-      .post('/learn/:course/:lesson/complete', async (c) => {
-        const session = await sessionFrom(c)
-        const path = `/learn/${c.req.param('course')}/${c.req.param('lesson')}`
-        if (!session) return c.redirect(`/login?next=${encodeURIComponent(path)}`, 303)
-        await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
-        await completeLesson(deps, session.hash, c.req.param('course'), c.req.param('lesson'))
-        return c.redirect(path, 303)
-      })
-  )
+      c.header('Cache-Control', 'private, no-store')
+      return c.html(
+        <PostPage
+          title={read.post.title}
+          excerpt={read.post.excerpt}
+          body={read.decision.allowed ? read.post.body : null}
+          creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
+          decision={read.decision}
+          offers={read.access.offers}
+          path={c.req.path}
+        />,
+        read.decision.allowed ? 200 : 402,
+      )
+    })
+    .get('/learn/:course', async (c) => {
+      const read = await readCourse(deps, await sessionHash(c), c.req.param('course'))
+      c.header('Cache-Control', 'private, no-store')
+      return c.html(
+        <CoursePage
+          course={{ id: read.course.id, title: read.course.title, description: read.course.description }}
+          creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
+          lessons={read.lessons}
+          decision={read.decision}
+          offers={read.access.offers}
+        />,
+      )
+    })
+    .get('/learn/:course/:lesson', async (c) => {
+      const session = await sessionFrom(c)
+      const read = await readCourse(deps, session?.hash ?? null, c.req.param('course'), c.req.param('lesson'))
+      const lesson = read.lesson
+      if (!lesson) throw new Error('readCourse returned no lesson for a lesson id')
+      const index = read.lessons.findIndex((row) => row.id === lesson.row.id)
+      c.header('Cache-Control', 'private, no-store')
+      return c.html(
+        <LessonPage
+          course={read.course}
+          creator={{ ...read.creator, locale: pageLocale(c, read.creator.locale) }}
+          lesson={lesson.row}
+          decision={lesson.decision}
+          completed={read.lessons[index]?.completed ?? false}
+          next={read.lessons[index + 1] ?? null}
+          offers={read.access.offers}
+          csrf={session && read.viewer?.role === 'buyer' ? await csrfToken(deps.config, session.value) : null}
+        />,
+        lesson.decision.allowed ? 200 : 402,
+      )
+    })
+    .post('/learn/:course/:lesson/complete', async (c) => {
+      const session = await sessionFrom(c)
+      const path = `/learn/${c.req.param('course')}/${c.req.param('lesson')}`
+      if (!session) return c.redirect(`/login?next=${encodeURIComponent(path)}`, 303)
+      await requireCsrf(deps.config, session.value, (await c.req.parseBody()).csrf)
+      await completeLesson(deps, session.hash, c.req.param('course'), c.req.param('lesson'))
+      return c.redirect(path, 303)
+    })
+  return routes
 }

@@ -3,11 +3,11 @@
  * revokes, refunds. Thin handlers: validate, call one verb scoped to the API key's creator, shape the answer.
  * Authentication is applied by app.ts.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import { changeTier } from '../billing/change-tier'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, stripeResponses, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute, type RouteSpec } from '../lib/api-route'
+import { errorResponses, jsonBody, jsonResponse, stripeResponses } from '../lib/openapi'
 import { grantEntitlement } from './grant-entitlement'
 import {
   changeTierInputSchema,
@@ -33,8 +33,7 @@ import { revokeEntitlement } from './revoke-entitlement'
 
 const security = [{ bearerAuth: [] }]
 
-const route = <const R extends Parameters<typeof createRoute>[0]>(config: R) =>
-  createRoute({ security, ...config })
+const route = <const R extends RouteSpec>(config: R) => defineRoute({ security, ...config })
 
 const routes = {
   listOrders: route({
@@ -111,7 +110,7 @@ const routes = {
 
 export function memberRoutes(deps: Deps) {
   const scope = (creator: { id: string }) => ({ creatorId: creator.id })
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(routes.listOrders, async (c) =>
       c.json(await listOrders(deps, scope(c.var.creator), c.req.valid('query')), 200),
     )

@@ -2,11 +2,12 @@
  * The posts API: a creator writes posts for everyone, for members of a tier rank, or for buyers of a course.
  * Authentication (the creator's API key) is applied by app.ts; every verb is scoped by `c.var.creator`.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import { offerStatuses } from '../db/schema'
 import type { Deps } from '../deps'
-import { errorResponses, jsonBody, jsonResponse, listQuery, pageSchema, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { documented, errorResponses, jsonBody, jsonResponse, listQuery, pageSchema } from '../lib/openapi'
+import * as z from '../lib/zod'
 import { archivePost } from './archive-post'
 import { createPost } from './create-post'
 import { createPostSchema, postSchema, updatePostSchema } from './post-json'
@@ -16,13 +17,10 @@ import { updatePost } from './update-post'
 const bearer = [{ bearerAuth: [] }]
 const tags = ['posts']
 const postParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'pst_0kxq3v9t2a7bcd8e9fgh' }),
+  id: documented(z.string().check(z.maxLength(64)), { example: 'pst_0kxq3v9t2a7bcd8e9fgh' }),
 })
 
-const createPostRoute = createRoute({
+const createPostRoute = defineRoute({
   method: 'post',
   path: '/posts',
   tags,
@@ -35,20 +33,20 @@ const createPostRoute = createRoute({
   },
 })
 
-const listPostsRoute = createRoute({
+const listPostsRoute = defineRoute({
   method: 'get',
   path: '/posts',
   tags,
   summary: 'List your posts, oldest first',
   security: bearer,
-  request: { query: listQuery.extend({ status: z.enum(offerStatuses).optional() }) },
+  request: { query: z.extend(listQuery, { status: z.optional(z.enum(offerStatuses)) }) },
   responses: {
     200: jsonResponse(pageSchema(postSchema, 'PostPage'), 'A page of posts'),
     ...errorResponses(401, 422),
   },
 })
 
-const readPostRoute = createRoute({
+const readPostRoute = defineRoute({
   method: 'get',
   path: '/posts/{id}',
   tags,
@@ -58,7 +56,7 @@ const readPostRoute = createRoute({
   responses: { 200: jsonResponse(postSchema, 'The post'), ...errorResponses(401, 404) },
 })
 
-const updatePostRoute = createRoute({
+const updatePostRoute = defineRoute({
   method: 'patch',
   path: '/posts/{id}',
   tags,
@@ -71,7 +69,7 @@ const updatePostRoute = createRoute({
   },
 })
 
-const archivePostRoute = createRoute({
+const archivePostRoute = defineRoute({
   method: 'post',
   path: '/posts/{id}/archive',
   tags,
@@ -82,7 +80,7 @@ const archivePostRoute = createRoute({
 })
 
 export function postRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return apiRoutes<AppEnv>()
     .openapi(createPostRoute, async (c) =>
       c.json(await createPost(deps, c.var.creator, c.req.valid('json'), c.var.actor), 201),
     )

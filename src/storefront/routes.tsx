@@ -2,35 +2,34 @@
  * The public storefront: a JSON read for apps and embeds, and the server-rendered pages buyers see. No
  * authentication (app.ts leaves /api/v1/public/* and /c/* open); each request costs one database round trip.
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { errorResponses, jsonResponse, validationHook } from '../lib/openapi'
+import { apiRoutes, defineRoute } from '../lib/api-route'
+import { documented, errorResponses, jsonResponse } from '../lib/openapi'
+import * as z from '../lib/zod'
 import { pageLocale } from '../web/locale'
 import { loadOfferPage } from './load-offer-page'
 import { loadStorefront } from './load-storefront'
 import { OfferPageView, StorefrontPage } from './pages'
 import { storefrontJson, storefrontSchema } from './storefront-json'
 
-const readStorefrontRoute = createRoute({
+const readStorefrontRoute = defineRoute({
   method: 'get',
   path: '/api/v1/public/creators/{creator}',
   tags: ['storefront'],
   summary: "A creator's public storefront: live offers with active prices, and the newest live posts",
   security: [],
   request: {
-    params: z.object({
-      creator: z.string().openapi({ param: { name: 'creator', in: 'path' }, example: 'demo' }),
-    }),
+    params: z.object({ creator: documented(z.string(), { example: 'demo' }) }),
   },
   responses: { 200: jsonResponse(storefrontSchema, 'The storefront'), ...errorResponses(404) },
 })
 
 export function storefrontRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-    .openapi(readStorefrontRoute, async (c) =>
-      c.json(storefrontJson(await loadStorefront(deps, c.req.valid('param').creator)), 200),
-    )
+  const routes = apiRoutes<AppEnv>().openapi(readStorefrontRoute, async (c) =>
+    c.json(storefrontJson(await loadStorefront(deps, c.req.valid('param').creator)), 200),
+  )
+  routes.app
     .get('/c/:creator', async (c) => {
       const storefront = await loadStorefront(deps, c.req.param('creator'))
       // The page's own words follow the visitor's language (web/locale.ts); the creator's is the default.
@@ -42,4 +41,5 @@ export function storefrontRoutes(deps: Deps) {
       const creator = { ...page.creator, locale: pageLocale(c, page.creator.locale) }
       return c.html(<OfferPageView page={{ ...page, creator }} />)
     })
+  return routes
 }

@@ -1,87 +1,84 @@
 /** The public storefront as JSON: snake_case, ISO times, money as {amount, currency, formatted}. */
-import { z } from '@hono/zod-openapi'
 import { groupPlatforms, locales, offerKinds, priceIntervals } from '../db/schema'
 import { formatMoney } from '../lib/money'
+import { documented, named } from '../lib/openapi'
 import { toIso } from '../lib/time'
+import * as z from '../lib/zod'
 import type { Storefront } from './load-storefront'
 import type { StorefrontOffer } from './storefront-view'
 
-export const moneySchema = z
-  .object({
-    amount: z.number().int().openapi({ description: 'Minor units', example: 20000 }),
-    currency: z.string().openapi({ example: 'CNY' }),
-    formatted: z.string().openapi({ description: "For the creator's locale", example: '¥200.00' }),
-  })
-  .openapi('Money')
+export const moneySchema = named(
+  z.object({
+    amount: documented(z.int(), { description: 'Minor units', example: 20000 }),
+    currency: documented(z.string(), { example: 'CNY' }),
+    formatted: documented(z.string(), { description: "For the creator's locale", example: '¥200.00' }),
+  }),
+  'Money',
+)
 
-const priceSchema = z
-  .object({
+const priceSchema = named(
+  z.object({
     id: z.string(),
     interval: z.enum(priceIntervals),
-    term_days: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({ description: '`once` prices: days of access; null = for good' }),
-    rails: z.array(z.enum(['card', 'wallet'])).openapi({ description: '`wallet` = Alipay / WeChat Pay' }),
+    term_days: z.nullable(
+      documented(z.int(), { description: '`once` prices: days of access; null = for good' }),
+    ),
+    rails: documented(z.array(z.enum(['card', 'wallet'])), { description: '`wallet` = Alipay / WeChat Pay' }),
     money: moneySchema,
-  })
-  .openapi('StorefrontPrice')
+  }),
+  'StorefrontPrice',
+)
 
-const offerSchema = z
-  .object({
+const offerSchema = named(
+  z.object({
     id: z.string(),
     kind: z.enum(offerKinds),
     slug: z.string(),
     title: z.string(),
-    description: z.string().openapi({ description: 'Markdown, unescaped: escape it before showing it' }),
+    description: documented(z.string(), { description: 'Markdown, unescaped: escape it before showing it' }),
     prices: z.array(priceSchema),
-    rank: z.number().int().nullable().optional().openapi({ description: 'Tiers only' }),
-    includes: z
-      .array(z.object({ kind: z.enum(offerKinds), slug: z.string(), title: z.string() }))
-      .optional()
-      .openapi({ description: 'Tiers only: the live offers a membership includes' }),
-    duration_minutes: z.number().int().nullable().optional().openapi({ description: 'Consultations only' }),
-    free_slots: z
-      .number()
-      .int()
-      .optional()
-      .openapi({ description: 'Consultations only: bookable future slots' }),
-    platform: z.enum(groupPlatforms).nullable().optional().openapi({ description: 'Groups only' }),
-    capacity: z
-      .number()
-      .int()
-      .nullable()
-      .optional()
-      .openapi({ description: 'Groups only; null = unlimited' }),
-  })
-  .openapi('StorefrontOffer')
+    rank: z.nullish(documented(z.int(), { description: 'Tiers only' })),
+    includes: z.optional(
+      documented(z.array(z.object({ kind: z.enum(offerKinds), slug: z.string(), title: z.string() })), {
+        description: 'Tiers only: the live offers a membership includes',
+      }),
+    ),
+    duration_minutes: z.nullish(documented(z.int(), { description: 'Consultations only' })),
+    free_slots: z.optional(documented(z.int(), { description: 'Consultations only: bookable future slots' })),
+    platform: z.nullish(documented(z.enum(groupPlatforms), { description: 'Groups only' })),
+    capacity: z.nullish(documented(z.int(), { description: 'Groups only; null = unlimited' })),
+  }),
+  'StorefrontOffer',
+)
 
-export const storefrontSchema = z
-  .object({
-    creator: z
-      .object({
+export const storefrontSchema = named(
+  z.object({
+    creator: named(
+      z.object({
         slug: z.string(),
         name: z.string(),
         bio: z.string(),
         locale: z.enum(locales),
         default_currency: z.string(),
         time_zone: z.string(),
-      })
-      .openapi('PublicCreator'),
+      }),
+      'PublicCreator',
+    ),
     offers: z.array(offerSchema),
-    posts: z
-      .array(
+    posts: documented(
+      z.array(
         z.object({
           slug: z.string(),
           title: z.string(),
           excerpt: z.string(),
-          published_at: z.string().nullable(),
+          published_at: z.nullable(z.string()),
         }),
-      )
-      .openapi({ description: 'The newest live posts, newest first' }),
-  })
-  .openapi('Storefront')
+      ),
+      { description: 'The newest live posts, newest first' },
+    ),
+  }),
+  'Storefront',
+)
 
 export type StorefrontJson = z.infer<typeof storefrontSchema>
 type OfferJson = z.infer<typeof offerSchema>
