@@ -2,9 +2,12 @@
  * The Worker bundle as `npm run build:worker` writes it (wrangler dry run, minified, dist/worker): raw and gzip
  * size of worker.js. Then cold start: the bundle in miniflare (workerd) with an in-memory D1 and the secrets,
  * timed from `new Miniflare(...)` to the first answer of /healthz — workerd's own start-up included, since a
- * cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer.
+ * cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer. The same is timed
+ * for a bare Worker (a few bytes answering /healthz, same bindings), alternating with the bundle, so that what
+ * the bundle itself costs a cold start (loading and evaluating it) is the difference of the two.
  */
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -29,10 +32,20 @@ export async function measureWorker(coldStarts: number): Promise<Row[]> {
   await buildWorker(build)
   const bundle = await readFile(join(build.outDir, build.script))
   const gzip = gzipSync(bundle).length
+  const bareDir = await mkdtemp(join(tmpdir(), 'quanzi-bare-worker-'))
+  await writeFile(join(bareDir, 'bare.js'), "export default { fetch: () => new Response('ok') }\n")
   const times: number[] = []
-  for (let i = 0; i < coldStarts; i++) times.push(await coldStart(build.outDir, build.script))
-  times.sort((a, b) => a - b)
-  const median = times[Math.floor(times.length / 2)] ?? Number.NaN
+  const bareTimes: number[] = []
+  try {
+    for (let i = 0; i < coldStarts; i++) {
+      bareTimes.push(await coldStart(bareDir, 'bare.js'))
+      times.push(await coldStart(build.outDir, build.script))
+    }
+  } finally {
+    await rm(bareDir, { recursive: true, force: true })
+  }
+  const median = medianOf(times)
+  const bareMedian = medianOf(bareTimes)
   return [
     {
       measure: `Worker bundle (${build.name}), raw (KiB)`,
@@ -49,10 +62,22 @@ export async function measureWorker(coldStarts: number): Promise<Row[]> {
     {
       measure: `cold start in miniflare: new Miniflare → first /healthz (ms, median of ${coldStarts})`,
       quanzi: fixed(median),
+      baseline: fixed(bareMedian),
+      target: '(reported)',
+      met: null,
+    },
+    {
+      measure: 'what loading and evaluating the bundle adds to a cold start (ms, the two medians above)',
+      quanzi: fixed(median - bareMedian),
       target: '(reported)',
       met: null,
     },
   ]
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
 async function coldStart(outDir: string, script: string): Promise<number> {

@@ -25,8 +25,8 @@ import { dashboardRoutes } from './dashboard/routes'
 import { databaseUnavailable } from './db/errors'
 import type { Deps } from './deps'
 import { groupRoutes } from './groups/routes'
-import { ApiRoutes, type RouteSpec } from './lib/api-route'
-import { openApiDocument } from './lib/openapi-document'
+import { ApiRoutes } from './lib/api-route'
+import type { DocumentedRoute } from './lib/openapi-document'
 import {
   malformedJson,
   notFound,
@@ -50,7 +50,16 @@ const securityHeaderValues = [
   ['Referrer-Policy', 'strict-origin-when-cross-origin'],
 ] as const
 
-export function createApp(deps: Deps) {
+export interface AppOptions {
+  /**
+   * Serves GET /openapi.json, built from the API routes' declarations (src/api-document.ts). Node and the tests
+   * pass it. The Worker does not: there the document is a static asset written at build time
+   * (scripts/build-openapi.ts), so the bundle carries no JSON Schema converter.
+   */
+  apiDocument?: (routes: DocumentedRoute[]) => object
+}
+
+export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   const maxBody = deps.config.MAX_BODY_BYTES
 
@@ -111,7 +120,7 @@ export function createApp(deps: Deps) {
   })
 
   // The JSON API's declarations, for /openapi.json; pages and webhooks are not part of it.
-  const documented: { prefix: string; spec: RouteSpec }[] = []
+  const documented: DocumentedRoute[] = []
   const mount = (prefix: '/' | '/api/v1', routes: ApiRoutes<AppEnv> | Hono<AppEnv>) => {
     if (!(routes instanceof ApiRoutes)) return app.route(prefix, routes)
     for (const spec of routes.specs) documented.push({ prefix: prefix === '/' ? '' : prefix, spec })
@@ -135,11 +144,14 @@ export function createApp(deps: Deps) {
   mount('/', checkoutRoutes(deps))
   mount('/', billingRoutes(deps))
 
-  let document: object | undefined
-  app.get('/openapi.json', (c) => {
-    document ??= openApiDocument(documented, apiAbout)
-    return c.json(document)
-  })
+  const { apiDocument } = options
+  if (apiDocument) {
+    let document: object | undefined
+    app.get('/openapi.json', (c) => {
+      document ??= apiDocument(documented)
+      return c.json(document)
+    })
+  }
 
   app.notFound((c) => renderProblem(c, notFound('route', `${c.req.method} ${c.req.path}`)))
 
@@ -184,29 +196,6 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>
-
-const apiAbout = {
-  info: {
-    title: 'quanzi API',
-    version: '1',
-    description:
-      'Creators manage memberships, courses, consultations, groups and posts. Errors are application/problem+json (RFC 9457). Money is integer minor units with an ISO 4217 currency; times are ISO 8601 UTC.',
-  },
-  securitySchemes: {
-    bearerAuth: {
-      type: 'http',
-      scheme: 'bearer',
-      description: "A creator's API key (`qz_…`), from `npm run cli -- creators:create` or the admin API.",
-    },
-    sessionCookie: {
-      type: 'apiKey',
-      in: 'cookie',
-      name: 'qz_session',
-      description: 'A buyer’s session, from signing in by magic link at /login.',
-    },
-    adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token, ADMIN_TOKEN.' },
-  },
-}
 
 /** Browsers get a readable page; API clients (and anything under /api) get application/problem+json. */
 function wantsHtml(c: Context<AppEnv>): boolean {

@@ -4,6 +4,7 @@
  * mail key, the dev outbox at /dev/outbox. Environment variables (see config.ts) override.
  */
 import { serve } from '@hono/node-server'
+import { apiDocument } from './api-document'
 import { createApp } from './app'
 import { reconcile } from './billing/reconcile'
 import { createStripe } from './billing/stripe-client'
@@ -47,7 +48,7 @@ async function main() {
     mailer: mailerFromConfig(config, logger),
   }
   const seeded = await seedDemo(deps)
-  const app = createApp(deps)
+  const app = createApp(deps, { apiDocument })
   if (local) {
     app.route('/', localCheckoutRoutes(local))
     local.deliverTo(app.fetch)

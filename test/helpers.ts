@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 import { createCreator } from '../src/accounts/creators'
+import { apiDocument } from '../src/api-document'
 import { createApp } from '../src/app'
 import type { Stripe } from '../src/billing/stripe-client'
 import { parseConfig } from '../src/config'
@@ -127,7 +128,7 @@ export async function createTestContext(
   }
   return {
     deps,
-    app: createApp(deps),
+    app: createApp(deps, { apiDocument }),
     roundTrips,
     clock,
     logger,

@@ -14,8 +14,14 @@ export interface DocumentInfo {
   securitySchemes: Record<string, Json>
 }
 
-/** The document for these routes, each with the path prefix it is mounted under. */
-export function openApiDocument(routes: { prefix: string; spec: RouteSpec }[], about: DocumentInfo): Json {
+/** A route's declaration and the path prefix it is mounted under. */
+export interface DocumentedRoute {
+  prefix: string
+  spec: RouteSpec
+}
+
+/** The document for these routes. */
+export function openApiDocument(routes: DocumentedRoute[], about: DocumentInfo): Json {
   const components = new Components()
   const paths: Record<string, Record<string, Json>> = {}
   for (const { prefix, spec } of routes) {

@@ -70,6 +70,15 @@ beforeAll(async () => {
   metafile = JSON.parse(await readFile(join(outDir, 'meta.json'), 'utf8'))
 }, 60_000)
 
+/** The inputs that reached the bundle: esbuild lists every file it parsed as an input, shaken out or not. */
+function metafileInputsEmitted(): string[] {
+  return Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  )
+}
+
 afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true })
 })
@@ -96,23 +105,14 @@ describe('bundle', () => {
       expect(inputs).not.toContain(nodeOnly)
     // The default build is D1's: no libSQL client at all (src/worker-turso.ts is the Turso build's entry).
     expect(inputs).not.toContain('src/worker-turso.ts')
-    const emitted = Object.values(metafile.outputs).flatMap((output) =>
-      Object.entries(output.inputs)
-        .filter(([, input]) => input.bytesInOutput > 0)
-        .map(([path]) => path),
-    )
+    const emitted = metafileInputsEmitted()
     expect(emitted.filter((input) => input.includes('node_modules/@libsql/'))).toEqual([])
     // The Stripe SDK stays out: src/billing/stripe-client.ts speaks Stripe's API itself; the SDK's types are erased.
     expect(inputs.filter((input) => input.includes('node_modules/stripe/'))).toEqual([])
   })
 
   it('takes zod/mini with its English messages only, and no other translation', () => {
-    // What reached the output: esbuild lists every file it parsed as an input, shaken out or not.
-    const emitted = Object.values(metafile.outputs).flatMap((output) =>
-      Object.entries(output.inputs)
-        .filter(([, input]) => input.bytesInOutput > 0)
-        .map(([path]) => path),
-    )
+    const emitted = metafileInputsEmitted()
     expect(emitted.filter((input) => input.includes('zod/v4/classic/'))).toEqual([])
     expect(emitted.filter((input) => input.includes('zod/v4/locales/'))).toEqual([
       'node_modules/zod/v4/locales/en.js',
@@ -165,6 +165,9 @@ describe('in workerd', () => {
     const d1 = config.d1_databases[0]
     if (!d1?.database_id) throw new Error('wrangler.toml declares no D1 database')
     binding = d1.binding
+    // The static assets (the API document, written by the dry run's build command), served ahead of the Worker.
+    if (!config.assets?.directory) throw new Error('wrangler.toml declares no assets directory')
+    const assets = { directory: join(root, config.assets.directory), routerConfig: { has_user_worker: true } }
     const startWorker = (bindings: Record<string, string>, printed: string[]) =>
       new Miniflare({
         modules: true,
@@ -177,6 +180,7 @@ describe('in workerd', () => {
         compatibilityFlags: config.compatibility_flags,
         // In-memory D1 (no d1Persist): each Miniflare starts with an empty database.
         d1Databases: { [d1.binding]: d1.database_id as string },
+        assets,
         bindings: { ...(config.vars as Record<string, string>), ...bindings },
         // Keep the Worker's JSON log lines out of the test output, and keep them for assertions.
         handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
@@ -279,7 +283,7 @@ describe('in workerd', () => {
       expect(prices.results).toEqual([{ amount: 19900, currency: 'CNY', interval: 'once' }])
     })
 
-    it('validates with zod and serves the OpenAPI document', async () => {
+    it('validates with zod, and serves the OpenAPI document as a static asset', async () => {
       const key = await givenCreator('worker-zod')
       const refused = await send(mf, 'POST', '/api/v1/offers', {
         key,
@@ -300,8 +304,11 @@ describe('in workerd', () => {
 
       const doc = await send(mf, 'GET', '/openapi.json')
       expect(doc.status, doc.text).toBe(200)
+      expect(doc.contentType).toMatch(/^application\/json/)
       expect(doc.body.openapi).toMatch(/^3\./)
       expect(doc.body.paths['/api/v1/offers'].post.requestBody).toBeDefined()
+      // The bundle has no route of its own for it (no JSON Schema converter inside): the asset answered.
+      expect(metafileInputsEmitted()).not.toContain('src/lib/openapi-document.ts')
     })
 
     it('verifies Stripe webhook signatures with Web Crypto in workerd', async () => {
