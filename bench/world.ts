@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Client } from '@libsql/client'
 import { createCreator } from '../src/accounts/creators'
+import { apiDocument } from '../src/api-document'
 import { createApp } from '../src/app'
 import { createStripe } from '../src/billing/stripe-client'
 import { parseConfig } from '../src/config'
@@ -95,7 +96,8 @@ export async function createWorld(
     stripe: options.fake ? createStripe('sk_test_bench', options.fake.url, { maxNetworkRetries: 0 }) : null,
     mailer: silentMailer,
   }
-  const app = createApp(deps)
+  // As the Node entry serves it (the Worker serves the document as a static asset).
+  const app = createApp(deps, { apiDocument })
   const shop = await createShop(deps, app)
   const member = await addMembers(client, shop, {
     members: options.members ?? 1,
