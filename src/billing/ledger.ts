@@ -26,6 +26,18 @@ export function handled(outcome: EventOutcome, mailQueued = false): Handled {
   return { outcome, mailQueued }
 }
 
+/**
+ * The bodies Stripe signed, by the event parsed from each: the ledger keeps a webhook's payload byte for byte as
+ * received (and need not serialise the event again). Events read from Stripe's API (reconciliation, which has no
+ * signed body) are stored as their JSON. Held weakly: gone with the request's event.
+ */
+const signedPayloads = new WeakMap<Stripe.Event, string>()
+
+/** The webhook route, once the signature holds: `payload` is what the ledger row of `event` stores. */
+export function keepSignedPayload(event: Stripe.Event, payload: string): void {
+  signedPayloads.set(event, payload)
+}
+
 export function ledgerRow(event: Stripe.Event, now: number, via: string): typeof stripeEvents.$inferInsert {
   const object = event.data.object as { id?: unknown }
   return {
@@ -37,7 +49,7 @@ export function ledgerRow(event: Stripe.Event, now: number, via: string): typeof
     receivedAt: now,
     processedAt: now,
     via,
-    payload: JSON.stringify(event),
+    payload: signedPayloads.get(event) ?? JSON.stringify(event),
   }
 }
 

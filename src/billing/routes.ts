@@ -9,6 +9,7 @@ import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { badRequest, serviceUnavailable } from '../lib/problem'
 import { dispatchAfterResponse } from '../mail/outbox'
+import { keepSignedPayload } from './ledger'
 import { processStripeEvent } from './process-event'
 import { verifyStripeWebhook } from './webhook-signature'
 
@@ -33,6 +34,7 @@ export function billingRoutes(deps: Deps) {
       deps.logger.warn('webhook signature refused', { requestId: c.var.requestId, reason: String(error) })
       throw badRequest('The Stripe-Signature does not match this payload and secret, or is too old.')
     }
+    keepSignedPayload(event, payload)
     const { outcome, mailQueued } = await processStripeEvent(deps, event, 'webhook')
     // A purchase queued its receipt in the same batch: send it now rather than at the next cron run. Events that
     // queued nothing (renewals, refunds, duplicates) leave the outbox alone.
