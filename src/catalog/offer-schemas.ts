@@ -11,6 +11,7 @@ import {
   moneyAmount,
   named,
   pageSchema,
+  pathId,
   slugSchema,
   timeZoneSchema,
 } from '../lib/openapi'
@@ -159,8 +160,7 @@ export const listOffersQuery = z.extend(listQuery, {
   status: z.optional(z.enum(['draft', 'live', 'archived'])),
 })
 
-export const idParam = (name: string, example: string) =>
-  z.object({ id: documented(z.string().check(z.maxLength(64)), { example, description: name }) })
+export const idParam = (name: string, example: string) => z.object({ id: pathId(name, example) })
 
 // Lessons
 

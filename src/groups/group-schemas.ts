@@ -1,10 +1,7 @@
 /** The groups API's shapes, validated by zod and documented by OpenAPI from the same schemas. */
 import { groupMemberStatuses, groupPlatforms } from '../db/schema'
-import { documented, named } from '../lib/openapi'
+import { documented, named, pathId } from '../lib/openapi'
 import * as z from '../lib/zod'
-
-const pathId = (description: string, example: string) =>
-  documented(z.string().check(z.maxLength(64)), { example, description })
 
 export const groupOfferParam = z.object({
   offer_id: pathId('The group offer', 'off_01m84d7bvcq981y6dza0ec'),

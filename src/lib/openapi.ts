@@ -111,6 +111,11 @@ export const slugSchema = z
     z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens'),
   )
 
+/** A path parameter naming a row by id (`off_…`, `buy_…`): at most 64 characters, documented with an example. */
+export function pathId(description: string, example: string) {
+  return documented(z.string().check(z.maxLength(64)), { description, example })
+}
+
 export const isoDateTime = z.iso.datetime({ offset: true })
 
 /** `?limit=` and `?cursor=` of every list; a list adds its own filters with `z.extend(listQuery, {…})`. */

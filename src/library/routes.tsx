@@ -14,7 +14,7 @@ import type { AppEnv } from '../app-env'
 import type { Locale } from '../db/schema'
 import type { Deps } from '../deps'
 import { apiRoutes, defineRoute } from '../lib/api-route'
-import { documented, errorResponses, jsonResponse, named } from '../lib/openapi'
+import { errorResponses, jsonResponse, named, pathId } from '../lib/openapi'
 import { paymentRequired, unauthorized } from '../lib/problem'
 import { toIso } from '../lib/time'
 import * as z from '../lib/zod'
@@ -106,10 +106,10 @@ const lessonSchema = named(
   'MemberLesson',
 )
 
-/** A path parameter: an id, documented with an example. */
-const idParam = (example: string) => documented(z.string().check(z.maxLength(64)), { example })
-const courseParams = z.object({ course_id: idParam('off_01m84d7bvcq981y6dza0ec') })
-const lessonParams = z.extend(courseParams, { lesson_id: idParam('les_01m84d7bvcq981y6dza0ec') })
+const courseParams = z.object({ course_id: pathId('The course (offer) id', 'off_01m84d7bvcq981y6dza0ec') })
+const lessonParams = z.extend(courseParams, {
+  lesson_id: pathId('The lesson id', 'les_01m84d7bvcq981y6dza0ec'),
+})
 const security = [{ sessionCookie: [] }]
 
 const api = {
@@ -127,7 +127,7 @@ const api = {
     tags: ['me'],
     security,
     summary: 'A post with its body, if the buyer’s access allows it (402 with what would)',
-    request: { params: z.object({ post_id: idParam('pst_01m84d7bvcq981y6dza0ec') }) },
+    request: { params: z.object({ post_id: pathId('The post id', 'pst_01m84d7bvcq981y6dza0ec') }) },
     responses: { 200: jsonResponse(postSchema, 'The post'), ...errorResponses(401, 402, 404) },
   }),
   course: defineRoute({

@@ -5,11 +5,8 @@
 
 import { entitlementSources, entitlementStates, orderStatuses } from '../db/schema'
 import { normaliseEmail } from '../lib/email'
-import { documented, isoDateTime, listQuery, named, pageSchema } from '../lib/openapi'
+import { documented, isoDateTime, listQuery, named, pageSchema, pathId } from '../lib/openapi'
 import * as z from '../lib/zod'
-
-const pathId = (description: string, example: string) =>
-  documented(z.string().check(z.maxLength(64)), { example, description })
 
 export const orderIdParam = z.object({ id: pathId('Order id', 'ord_01m84d7bvcq981y6dza0ec') })
 export const memberIdParam = z.object({ id: pathId('Member (buyer) id', 'buy_01m84d7bvcq981y6dza0ec') })

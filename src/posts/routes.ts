@@ -6,7 +6,7 @@ import type { AppEnv } from '../app-env'
 import { offerStatuses } from '../db/schema'
 import type { Deps } from '../deps'
 import { apiRoutes, defineRoute } from '../lib/api-route'
-import { documented, errorResponses, jsonBody, jsonResponse, listQuery, pageSchema } from '../lib/openapi'
+import { errorResponses, jsonBody, jsonResponse, listQuery, pageSchema, pathId } from '../lib/openapi'
 import * as z from '../lib/zod'
 import { archivePost } from './archive-post'
 import { createPost } from './create-post'
@@ -16,9 +16,7 @@ import { updatePost } from './update-post'
 
 const bearer = [{ bearerAuth: [] }]
 const tags = ['posts']
-const postParams = z.object({
-  id: documented(z.string().check(z.maxLength(64)), { example: 'pst_0kxq3v9t2a7bcd8e9fgh' }),
-})
+const postParams = z.object({ id: pathId('Post id', 'pst_0kxq3v9t2a7bcd8e9fgh') })
 
 const createPostRoute = defineRoute({
   method: 'post',
