@@ -94,6 +94,51 @@ export async function writeBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<
   return db.batch([first, ...rest])
 }
 
+/** A value bound to a statement's `?`. */
+export type SqlValue = string | number | null
+
+/** SQL text with `?` parameters and their values, in order. */
+export interface RawStatement {
+  sql: string
+  args: SqlValue[]
+}
+
+/**
+ * `rawSql\`… where id = ${id}\``: a statement whose values are bound, never spliced into the text. A value that
+ * is itself a RawStatement (a shared condition) is inserted as SQL with its own values. For the hottest write
+ * paths only (a routine renewal): building the same statements with drizzle on every event cost more CPU than
+ * SQLite running them. Everything else goes through drizzle.
+ */
+export function rawSql(strings: TemplateStringsArray, ...values: (SqlValue | RawStatement)[]): RawStatement {
+  let text = strings[0] ?? ''
+  const args: SqlValue[] = []
+  values.forEach((value, index) => {
+    if (value !== null && typeof value === 'object') {
+      text += value.sql
+      args.push(...value.args)
+    } else {
+      text += '?'
+      args.push(value)
+    }
+    text += strings[index + 1] ?? ''
+  })
+  return { sql: text, args }
+}
+
+/**
+ * Sends raw statements as one atomic batch (one round trip), over libSQL or D1 alike, and answers how many rows
+ * each statement returned (a `select`, or a write's `returning`).
+ */
+export async function rawBatch(db: Db, statements: RawStatement[]): Promise<number[]> {
+  const client = (db as unknown as { $client: Client | D1Database }).$client
+  if ('execute' in client) {
+    const results = await client.batch(statements, 'deferred')
+    return results.map((result) => result.rows.length)
+  }
+  const results = await client.batch(statements.map(({ sql, args }) => client.prepare(sql).bind(...args)))
+  return results.map((result) => result.results.length)
+}
+
 /**
  * Sends `writes` followed by `read` as one atomic batch (one round trip) and answers what `read` returned: a verb
  * that answers the fresh row reads it back after its writes in the same batch, not in a second round trip.
