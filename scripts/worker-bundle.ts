@@ -28,13 +28,13 @@ export interface WorkerBuild {
 }
 
 export const workerBuilds: [WorkerBuild, ...WorkerBuild[]] = [
-  { name: 'D1 (default)', env: null, outDir: join(root, 'dist/worker'), script: 'worker.js', budgetKiB: 143 },
+  { name: 'D1 (default)', env: null, outDir: join(root, 'dist/worker'), script: 'worker.js', budgetKiB: 144 },
   {
     name: 'Turso (--env turso)',
     env: 'turso',
     outDir: join(root, 'dist/worker-turso'),
     script: 'worker-turso.js',
-    budgetKiB: 162,
+    budgetKiB: 163,
   },
 ]
 
