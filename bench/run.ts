@@ -47,7 +47,7 @@ async function main() {
   await step('round trips', measureRoundTrips)
   await step('gated read', () => measureGatedRead(load))
   await step('webhook ingest', () => measureWebhookIngest(load))
-  await step('worker bundle and cold start', () => measureWorker(3))
+  await step('worker bundle and cold start', () => measureWorker(5))
   await step('scale', () => measureScale({ ...scale, explainFile: `${resultsDir}explain.txt` }))
 
   const seconds = (performance.now() - started) / 1000

@@ -1,10 +1,10 @@
 /**
  * The Worker bundle as `npm run build:worker` writes it (wrangler dry run, minified, dist/worker): raw and gzip
  * size of worker.js. Then cold start: the bundle in miniflare (workerd) with an in-memory D1 and the secrets,
- * timed from `new Miniflare(...)` to the first answer of /healthz (`select 1` in D1) — workerd's own start-up included, since a
- * cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer. The same is timed
- * for a bare Worker (one line asking D1 the same, same bindings), alternating with the bundle, so that what
- * the bundle itself costs a cold start (loading and evaluating it) is the difference of the two.
+ * timed from `new Miniflare(...)` to the first answer of /healthz (`select 1` in D1), workerd's own start-up
+ * included, since a cold isolate on Cloudflare also loads and evaluates the whole bundle before it can answer.
+ * Beside it, alternating, variants that take the bundle's cost apart: a bare Worker asking D1 the same, then
+ * the bundle's bytes, then its parsing (see measureWorker).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,23 +32,50 @@ export async function measureWorker(coldStarts: number): Promise<Row[]> {
   await buildWorker(build)
   const bundle = await readFile(join(build.outDir, build.script))
   const gzip = gzipSync(bundle).length
-  const bareDir = await mkdtemp(join(tmpdir(), 'quanzi-bare-worker-'))
-  // Like /healthz, it asks D1 for `select 1`: the first D1 query of a fresh miniflare is itself slow.
+  // Variants of the same start, alternating, to take the bundle's cost apart: a bare Worker (like /healthz, it
+  // asks D1 for `select 1`: the first D1 query of a fresh miniflare is itself slow); the same with the bundle's
+  // text as an unused string (its bytes); with the bundle's code inside a function never called (parsing it);
+  // and the bundle itself (parsing, evaluating, building the app, answering). Each runs without its source map
+  // comment: miniflare would otherwise read and map the 3 MB source map on start, which Cloudflare does not do.
+  const code = bundle.toString('utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '')
+  const exported = /export\s*\{\s*[\w$]+ as default\s*\};?\s*$/
+  if (!exported.test(code)) throw new Error('bench: the bundle does not end with its default export')
   const bare =
     "export default { fetch: async (_, env) => Response.json(await env.DB.prepare('select 1').first()) }"
-  await writeFile(join(bareDir, 'bare.js'), `${bare}\n`)
-  const times: number[] = []
-  const bareTimes: number[] = []
+  const variants = {
+    bare: `${bare}\n`,
+    bytes: `const unused = ${JSON.stringify(code)}\n${bare}\n`,
+    parsed: `function unused() {\n${code.replace(exported, '')}\n}\n${bare}\n`,
+    bundle: code,
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'quanzi-cold-start-'))
+  const times = {
+    bare: [] as number[],
+    bytes: [] as number[],
+    parsed: [] as number[],
+    bundle: [] as number[],
+  }
   try {
+    for (const [name, text] of Object.entries(variants)) await writeFile(join(dir, `${name}.js`), text)
     for (let i = 0; i < coldStarts; i++) {
-      bareTimes.push(await coldStart(bareDir, 'bare.js'))
-      times.push(await coldStart(build.outDir, build.script))
+      for (const name of Object.keys(variants) as (keyof typeof variants)[])
+        times[name].push(await coldStart(dir, `${name}.js`))
     }
   } finally {
-    await rm(bareDir, { recursive: true, force: true })
+    await rm(dir, { recursive: true, force: true })
   }
-  const median = medianOf(times)
-  const bareMedian = medianOf(bareTimes)
+  const median = {
+    bare: medianOf(times.bare),
+    bytes: medianOf(times.bytes),
+    parsed: medianOf(times.parsed),
+    bundle: medianOf(times.bundle),
+  }
+  const part = (measure: string, ms: number): Row => ({
+    measure,
+    quanzi: fixed(ms),
+    target: '(reported)',
+    met: null,
+  })
   return [
     {
       measure: `Worker bundle (${build.name}), raw (KiB)`,
@@ -63,18 +90,19 @@ export async function measureWorker(coldStarts: number): Promise<Row[]> {
       met: gzip / 1024 <= targetKiB,
     },
     {
-      measure: `cold start in miniflare: new Miniflare → first /healthz (ms, median of ${coldStarts})`,
-      quanzi: fixed(median),
-      baseline: fixed(bareMedian),
+      measure: `cold start in miniflare: new Miniflare → first /healthz (ms, median of ${coldStarts}), vs a bare Worker`,
+      quanzi: fixed(median.bundle),
+      baseline: fixed(median.bare),
       target: '(reported)',
       met: null,
     },
-    {
-      measure: 'what loading and evaluating the bundle adds to a cold start (ms, the two medians above)',
-      quanzi: fixed(median - bareMedian),
-      target: '(reported)',
-      met: null,
-    },
+    part('what the bundle adds to a cold start (ms, the two medians above)', median.bundle - median.bare),
+    part('… of which its bytes (ms: the bundle as an unused string, vs bare)', median.bytes - median.bare),
+    part(
+      '… of which parsing its code (ms: inside a function never called, vs the string)',
+      median.parsed - median.bytes,
+    ),
+    part('… of which the rest: evaluating, building the app, answering (ms)', median.bundle - median.parsed),
   ]
 }
 
