@@ -79,7 +79,7 @@ export function apiRoutes<E extends Env>(): ApiRoutes<E> {
 }
 
 /** `/offers/{id}` → `/offers/:id`. */
-export function honoPath(path: string): string {
+function honoPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1')
 }
 
